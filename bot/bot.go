@@ -1,0 +1,217 @@
+// Package bot is the conversation layer shared by every platform: it parses
+// commands and button presses, checks who may do what through the domain,
+// and renders replies in French or English as platform-neutral values (text
+// with a little structure, buttons, files) that each adapter draws with its
+// platform's native widgets.
+package bot
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"atelier/consultation"
+)
+
+// Event is something a person did on a platform: a message or a button press.
+type Event struct {
+	Platform consultation.Platform
+	// ID identifies the event on its platform (update id, interaction id);
+	// an event seen twice is handled once. Empty when the platform has none.
+	ID      string
+	Chat    Chat
+	From    User
+	Text    string // a message's text
+	Data    string // a pressed button's data; Text is then empty
+	ReplyTo *User  // the author of the message this one answers, if any
+	// Mentions are people the platform resolved in the message (Discord
+	// user options, Telegram text mentions).
+	Mentions []User
+}
+
+// Chat is where an event happened.
+type Chat struct {
+	ID      string
+	Title   string
+	Private bool
+}
+
+// User is a person on a platform.
+type User struct {
+	ID       string
+	Username string
+	Name     string
+	Lang     string // the platform's language code, e.g. "fr", "en-US"
+}
+
+// Target says who a reply is for.
+type Target int
+
+const (
+	// Here is the chat the event came from.
+	Here Target = iota
+	// Private is for the sender's eyes only: a private chat on Telegram and
+	// the console, an ephemeral message on Discord.
+	Private
+)
+
+// Reply is one message the bot sends in answer to an event.
+type Reply struct {
+	To      Target
+	Text    Text
+	Buttons [][]Button
+	Files   []File
+	// Edit replaces the message that carried the pressed button, in place.
+	Edit bool
+	// Toast is a short notice answering a button press (Telegram's callback
+	// answer); adapters without one show it as a private message.
+	Toast string
+	// Quotes reports whether the text quotes members' words; adapters then
+	// disable every mention.
+	Quotes bool
+	// Resume is button data that reproduces a Private reply. An adapter
+	// that cannot write to the person privately yet (a Telegram user who
+	// never opened the bot's chat) offers it as a deep link instead.
+	Resume string
+}
+
+// Button is one button under a message.
+type Button struct {
+	Label string
+	Data  string // at most 64 bytes of [a-z0-9_]
+	// Start marks a button that opens the presser's private conversation
+	// with the bot (a deep link on Telegram) and delivers Data there.
+	Start bool
+}
+
+// File is an attachment.
+type File struct {
+	Name  string
+	MIME  string
+	Data  []byte
+	Image bool // show as a picture rather than a document
+}
+
+// Config holds the defaults the chat layer needs.
+type Config struct {
+	Locale   string // default language of new groups: "fr" or "en"
+	TimeZone string // default time zone of new groups
+}
+
+// Bot turns events into domain calls and replies.
+type Bot struct {
+	svc *consultation.Service
+	cfg Config
+	log *slog.Logger
+}
+
+// New returns a Bot on svc.
+func New(svc *consultation.Service, cfg Config, log *slog.Logger) *Bot {
+	if cfg.Locale == "" {
+		cfg.Locale = "fr"
+	}
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = "Europe/Paris"
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Bot{svc: svc, cfg: cfg, log: log}
+}
+
+// Service returns the domain service the bot calls.
+func (b *Bot) Service() *consultation.Service { return b.svc }
+
+// request is one event being handled.
+type request struct {
+	ctx    context.Context
+	ev     Event
+	lang   Lang
+	group  *consultation.Group // nil in a private chat
+	member *consultation.Member
+	actor  consultation.Actor
+	cmd    Command
+	now    time.Time
+}
+
+// Handle processes one event and returns the replies to send. An event
+// already processed returns no reply. Handle never returns a Go error to
+// show a user: failures become replies in the user's language; internal
+// ones are logged once here and answered with a short apology.
+func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
+	key := ""
+	if ev.ID != "" {
+		key = string(ev.Platform) + ":" + ev.ID
+		seen, err := b.svc.Seen(ctx, key)
+		if err != nil {
+			return b.internal(ev, err)
+		}
+		if seen {
+			return nil
+		}
+	}
+	replies, err := b.handle(ctx, ev, key)
+	if errors.Is(err, consultation.ErrDuplicate) {
+		return nil
+	}
+	if err != nil {
+		return b.internal(ev, err)
+	}
+	if key != "" {
+		if _, err := b.svc.MarkEvent(ctx, key); err != nil {
+			b.log.Error("mark event", "platform", ev.Platform, "event", ev.ID, "error", err)
+		}
+	}
+	return replies
+}
+
+func (b *Bot) internal(ev Event, err error) []Reply {
+	b.log.Error("handle event", "platform", ev.Platform, "chat", ev.Chat.ID, "error", err)
+	l := ParseLang(ev.From.Lang, b.cfg.Locale)
+	return []Reply{{To: Private, Text: Plain(l.T("internal"))}}
+}
+
+func (b *Bot) handle(ctx context.Context, ev Event, key string) ([]Reply, error) {
+	var cmd Command
+	if ev.Data == "" {
+		var ok bool
+		if cmd, ok = ParseCommand(ev.Text); !ok {
+			// Ordinary conversation is none of the bot's business.
+			return nil, nil
+		}
+	}
+	g, m, err := b.svc.Enter(ctx, consultation.Chat{Platform: ev.Platform, ChatID: ev.Chat.ID, Title: ev.Chat.Title, Private: ev.Chat.Private},
+		consultation.Identity{UserID: ev.From.ID, Username: ev.From.Username, Name: ev.From.Name}, b.cfg.Locale, b.cfg.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	def := b.cfg.Locale
+	if g != nil {
+		def = g.Locale
+	}
+	r := &request{ctx: ctx, ev: ev, lang: ParseLang(ev.From.Lang, def), group: g, member: m,
+		actor: consultation.Actor{MemberID: m.ID, Event: key}, cmd: cmd, now: b.svc.Now()}
+	var replies []Reply
+	if ev.Data != "" {
+		replies, err = b.press(r)
+	} else {
+		replies, err = b.command(r)
+	}
+	if err == nil || errors.Is(err, consultation.ErrDuplicate) {
+		return replies, err
+	}
+	if consultation.ErrorCode(err) == consultation.EINTERNAL {
+		return nil, err
+	}
+	return b.refuse(r, err), nil
+}
+
+// refuse turns a domain error into a polite reply that says what to do.
+func (b *Bot) refuse(r *request, err error) []Reply {
+	text := r.lang.Error(err, r)
+	if r.ev.Data != "" {
+		return []Reply{{To: Private, Toast: text}}
+	}
+	return []Reply{{To: Here, Text: Plain(text)}}
+}

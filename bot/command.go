@@ -1,0 +1,136 @@
+package bot
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Command is a parsed chat command.
+type Command struct {
+	Name string // canonical English name, e.g. "idea"
+	Word string // as typed, without the slash and bot name, e.g. "idee"
+	Args string // the rest, trimmed
+}
+
+// aliases maps every accepted command word to its canonical name.
+var aliases = map[string]string{}
+
+// commands lists canonical names with their French aliases, in help order.
+var commands = []struct {
+	name    string
+	aliases []string
+	organ   bool // for organisers
+}{
+	{"help", []string{"aide", "start"}, false},
+	{"idea", []string{"idee"}, false},
+	{"ideas", []string{"idees"}, false},
+	{"withdraw", []string{"retirer"}, false},
+	{"proposals", []string{"propositions"}, false},
+	{"consultations", nil, false},
+	{"calendar", []string{"calendrier"}, false},
+	{"rate", []string{"evaluer", "noter"}, false},
+	{"results", []string{"resultats"}, false},
+	{"synthesis", []string{"synthese"}, false},
+	{"vote", nil, false},
+	{"digest", []string{"resume"}, false},
+	{"consultation", nil, true},
+	{"phase", nil, true},
+	{"group", []string{"regrouper"}, true},
+	{"ungroup", []string{"degrouper"}, true},
+	{"rename", []string{"renommer"}, true},
+	{"poll", []string{"sondage"}, true},
+	{"verify", []string{"verifier"}, true},
+	{"suspend", []string{"suspendre"}, true},
+	{"role", nil, true},
+	{"members", []string{"membres"}, true},
+	{"log", []string{"journal"}, true},
+}
+
+func init() {
+	for _, c := range commands {
+		aliases[c.name] = c.name
+		for _, a := range c.aliases {
+			aliases[a] = c.name
+		}
+	}
+}
+
+// MaxCommandLen bounds what the parser reads: longer messages are refused
+// before parsing.
+const MaxCommandLen = 8192
+
+// ParseCommand parses "/word@BotName args". Accents in the word are
+// optional (/idée = /idee) and case does not matter. An unknown word yields
+// a Command with an empty Name so that the caller can suggest /help. It
+// reports false when text is not a command at all.
+func ParseCommand(text string) (Command, bool) {
+	text = strings.TrimLeftFunc(text, unicode.IsSpace)
+	if !strings.HasPrefix(text, "/") || !utf8.ValidString(text) {
+		return Command{}, false
+	}
+	rest := text[1:]
+	end := strings.IndexFunc(rest, unicode.IsSpace)
+	word, args := rest, ""
+	if end >= 0 {
+		word, args = rest[:end], rest[end:]
+	}
+	if at := strings.IndexByte(word, '@'); at >= 0 {
+		word = word[:at]
+	}
+	if word == "" {
+		return Command{}, false
+	}
+	word = fold(word)
+	return Command{Name: aliases[word], Word: word, Args: strings.TrimSpace(args)}, true
+}
+
+// fold lowercases s and strips the French accents people type or omit.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch r {
+		case 'à', 'â', 'ä':
+			r = 'a'
+		case 'é', 'è', 'ê', 'ë':
+			r = 'e'
+		case 'î', 'ï':
+			r = 'i'
+		case 'ô', 'ö':
+			r = 'o'
+		case 'ù', 'û', 'ü':
+			r = 'u'
+		case 'ç':
+			r = 'c'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// firstWord splits s into its first word (folded) and the rest.
+func firstWord(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	i := strings.IndexFunc(s, unicode.IsSpace)
+	if i < 0 {
+		return fold(s), ""
+	}
+	return fold(s[:i]), strings.TrimSpace(s[i:])
+}
+
+// CommandInfo describes a command for a platform's command menu.
+type CommandInfo struct {
+	Name        string // the canonical English name
+	Local       string // the name shown in the language asked for
+	Description string
+	Organiser   bool // meant for organisers
+}
+
+// Commands lists the commands with their descriptions in l, in help order.
+func Commands(l Lang) []CommandInfo {
+	out := make([]CommandInfo, 0, len(commands))
+	for _, c := range commands {
+		out = append(out, CommandInfo{Name: c.name, Local: l.command(c.name), Description: l.T("help." + c.name), Organiser: c.organ})
+	}
+	return out
+}

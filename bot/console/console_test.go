@@ -1,0 +1,119 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"atelier/bot"
+	"atelier/bot/console"
+	"atelier/consultation"
+	"atelier/storage"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// stepClock starts at a fixed time and moves one second per reading, so a
+// scripted run sees time pass identically every time.
+type stepClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *stepClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Second)
+	return c.now
+}
+
+// seeded is a deterministic random source for salts.
+type seeded struct{ r *rand.ChaCha8 }
+
+func (s seeded) Read(p []byte) (int, error) { return s.r.Read(p) }
+
+// MustBot returns a chat layer on a fresh SQLite file, with a stepping clock
+// starting on 23 November 2026 at 09:00 in Paris and "admin" as the admin.
+func MustBot(tb testing.TB, locale string) *bot.Bot {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := storage.Open(ctx, filepath.Join(tb.TempDir(), "atelier.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { st.Close() })
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	svc := consultation.NewService(st, consultation.Options{
+		Clock:  &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)},
+		Random: seeded{rand.NewChaCha8([32]byte{1})},
+		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
+	})
+	return bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil)
+}
+
+func TestTranscripts(t *testing.T) {
+	for _, tc := range []struct{ script, locale string }{
+		{"consultation", "fr"},
+		{"consultation-en", "en"},
+	} {
+		t.Run(tc.script, func(t *testing.T) {
+			in, err := os.ReadFile(filepath.Join("testdata", tc.script+".txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			c := console.New(MustBot(t, tc.locale), &out, console.Options{Echo: true})
+			if err := c.Run(context.Background(), bytes.NewReader(in)); err != nil {
+				t.Fatal(err)
+			}
+			golden := filepath.Join("testdata", tc.script+".golden")
+			if *update {
+				if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(out.Bytes(), want) {
+				t.Errorf("transcript differs from %s (run go test ./bot/console -update and review the diff):\n%s", golden, firstDiff(out.String(), string(want)))
+			}
+		})
+	}
+}
+
+func firstDiff(got, want string) string {
+	g, w := bytes.Split([]byte(got), []byte("\n")), bytes.Split([]byte(want), []byte("\n"))
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var a, b []byte
+		if i < len(g) {
+			a = g[i]
+		}
+		if i < len(w) {
+			b = w[i]
+		}
+		if !bytes.Equal(a, b) {
+			return "line " + itoa(i+1) + "\n got: " + string(a) + "\nwant: " + string(b)
+		}
+	}
+	return ""
+}
+
+func itoa(n int) string {
+	var b []byte
+	for n > 0 || len(b) == 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	return string(b)
+}

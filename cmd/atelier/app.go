@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"atelier/bot"
+	"atelier/bot/console"
+	"atelier/consultation"
+	"atelier/storage"
+)
+
+// Main is the running program: configuration, database, domain, chat
+// layer and adapters. End-to-end tests build one too.
+type Main struct {
+	Config  Config
+	Log     *slog.Logger
+	Store   *storage.Store
+	Service *consultation.Service
+	Bot     *bot.Bot
+	Clock   consultation.Clock // nil for the wall clock
+}
+
+// NewMain returns a Main logging to w.
+func NewMain(cfg Config, w io.Writer) *Main {
+	level := slog.LevelInfo
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	return &Main{Config: cfg, Log: slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))}
+}
+
+// Open opens the database and builds the domain and chat layer.
+func (m *Main) Open(ctx context.Context) error {
+	st, err := storage.Open(ctx, m.Config.DB)
+	if err != nil {
+		return err
+	}
+	m.Store = st
+	m.Service = consultation.NewService(st, consultation.Options{Clock: m.Clock, Admins: m.Config.Admins})
+	m.Bot = bot.New(m.Service, bot.Config{Locale: m.Config.Locale, TimeZone: m.Config.TimeZone}, m.Log)
+	return nil
+}
+
+// Run runs the platform adapters until ctx ends, or the console when no
+// platform token is set.
+func (m *Main) Run(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
+	runners, err := m.adapters(ctx)
+	if err != nil {
+		return err
+	}
+	if len(runners) == 0 {
+		m.Log.Info("no platform token: console chat", "db", m.Config.DB)
+		echo := false
+		if f, ok := stdin.(*os.File); ok {
+			if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice == 0 {
+				echo = true
+			}
+		}
+		if !echo {
+			fmt.Fprintln(stdout, "Atelier console — type  alice: /aide  (name: message), Ctrl-D to quit.")
+		}
+		return console.New(m.Bot, stdout, console.Options{Echo: echo, FileDir: m.Config.FileDir}).Run(ctx, stdin)
+	}
+	errs := make(chan error, len(runners))
+	for _, r := range runners {
+		go func() { errs <- r(ctx) }()
+	}
+	var all error
+	for range runners {
+		all = errors.Join(all, <-errs)
+	}
+	return all
+}
+
+// Close closes the database.
+func (m *Main) Close() error {
+	if m.Store == nil {
+		return nil
+	}
+	return m.Store.Close()
+}

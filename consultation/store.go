@@ -1,0 +1,108 @@
+package consultation
+
+import (
+	"context"
+	"time"
+)
+
+// Store persists the domain. Each call to Update is one transaction: it
+// commits when fn returns nil and rolls back otherwise, so a rule checked in
+// fn holds when its writes land. A reply acknowledging an action is sent only
+// after Update returns nil.
+type Store interface {
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is a transaction's view of the store. Lookups return an ENOTFOUND
+// *Error when nothing matches; writes return ECONFLICT on a uniqueness
+// violation. Any other error is internal.
+type Tx interface {
+	// Groups.
+	CreateGroup(g *Group) error // sets ID
+	GroupByChat(p Platform, chatID string) (*Group, error)
+	Group(id int64) (*Group, error)
+	UpdateGroup(g *Group) error
+	MoveGroup(p Platform, oldChatID, newChatID string) error
+
+	// Members and their platform identities.
+	CreateMember(m *Member, id Identity) error // sets ID on both
+	Member(id int64) (*Member, error)
+	UpdateMember(m *Member) error
+	MemberByIdentity(p Platform, userID string) (*Member, error)
+	IdentityByUsername(p Platform, username string) (*Identity, error)
+	UpdateIdentity(id Identity) error
+	Identities(memberID int64) ([]Identity, error)
+	Members() ([]*Member, error) // by ID
+
+	// Consultations, with their steps and groups.
+	CreateConsultation(c *Consultation) error // sets ID
+	Consultation(id int64) (*Consultation, error)
+	UpdateConsultation(c *Consultation) error                    // phase, round, quorum, steps
+	ConsultationsOfGroup(groupID int64) ([]*Consultation, error) // newest first
+	ConsultationsInPhase(p Phase) ([]*Consultation, error)       // newest first
+
+	// Ideas, numbered per consultation.
+	CreateIdea(i *Idea) error // sets ID and Number
+	Idea(consultationID int64, number int) (*Idea, error)
+	UpdateIdea(i *Idea) error
+	Ideas(consultationID int64) ([]*Idea, error) // by number, withdrawn included
+
+	// Proposals, numbered per consultation, with their ideas.
+	CreateProposal(p *Proposal) error // sets ID and Number
+	Proposal(consultationID int64, number int) (*Proposal, error)
+	UpdateProposal(p *Proposal) error
+	DeleteProposal(id int64) error                       // its ideas become ungrouped
+	Proposals(consultationID int64) ([]*Proposal, error) // by number
+
+	// Evaluation rounds and their secret ratings.
+	CreateRound(r *Round) error // sets ID
+	Round(consultationID int64, number int) (*Round, error)
+	UpdateRound(r *Round) error
+	PutRating(r Rating) error // insert or replace (round, proposal, voter)
+	Ratings(roundID int64, voter string) ([]Rating, error)
+	RatingCounts(roundID int64) ([]RatingCount, error)
+	Raters(roundID int64) (map[string]int, error) // voter → proposals with a complete rating
+
+	// Electorates and the adoption vote.
+	SetElectorate(p Poll, memberIDs []int64) error
+	Electorate(p Poll) ([]int64, error)
+	PutVote(consultationID int64, voter string, c Choice, at time.Time) error
+	Vote(consultationID int64, voter string) (Choice, error)
+	VoteCounts(consultationID int64) (map[Choice]int, error)
+
+	// The audit log.
+	AppendAudit(e *AuditEntry) error
+	Audit(consultationID int64, limit int) ([]*AuditEntry, error) // newest first: the consultation's entries and those of no consultation; 0 = all
+
+	// Platform events already processed, for exactly-once handling.
+	MarkEvent(key string, at time.Time) (fresh bool, err error)
+	EventSeen(key string) (bool, error)
+
+	// Adapter state that must survive restarts; State returns ENOTFOUND
+	// for a key never put.
+	State(key string) (string, error)
+	PutState(key, value string) error
+}
+
+// RatingCount is how many voters gave one proposal one (impact, effort) pair.
+// Results are computed from these joint counts so that no query hands a
+// voter's ballot to the scoring code.
+type RatingCount struct {
+	ProposalID int64
+	Impact     int
+	Effort     int
+	N          int
+}
+
+// Clock tells the time. Tests inject a fixed or stepping clock.
+type Clock interface{ Now() time.Time }
+
+// ClockFunc adapts a function to Clock.
+type ClockFunc func() time.Time
+
+// Now calls f.
+func (f ClockFunc) Now() time.Time { return f() }
+
+// SystemClock is the wall clock.
+var SystemClock Clock = ClockFunc(time.Now)

@@ -1,0 +1,40 @@
+package storage
+
+import "atelier/consultation"
+
+const groupColumns = `id, platform, chat_id, title, locale, time_zone, created_at`
+
+func scanGroup(row interface{ Scan(...any) error }) (*consultation.Group, error) {
+	g := &consultation.Group{}
+	err := row.Scan(&g.ID, &g.Platform, &g.ChatID, &g.Title, &g.Locale, &g.TimeZone, nullTime{&g.CreatedAt})
+	return g, mapError(err, "group")
+}
+
+// CreateGroup implements consultation.Tx.
+func (t *sqlTx) CreateGroup(g *consultation.Group) (err error) {
+	g.ID, err = t.insert("group", `INSERT INTO groups (platform, chat_id, title, locale, time_zone, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		g.Platform, g.ChatID, g.Title, g.Locale, g.TimeZone, stamp(g.CreatedAt))
+	return err
+}
+
+// GroupByChat implements consultation.Tx.
+func (t *sqlTx) GroupByChat(p consultation.Platform, chatID string) (*consultation.Group, error) {
+	return scanGroup(t.tx.QueryRowContext(t.ctx, `SELECT `+groupColumns+` FROM groups WHERE platform = ? AND chat_id = ?`, p, chatID))
+}
+
+// Group implements consultation.Tx.
+func (t *sqlTx) Group(id int64) (*consultation.Group, error) {
+	return scanGroup(t.tx.QueryRowContext(t.ctx, `SELECT `+groupColumns+` FROM groups WHERE id = ?`, id))
+}
+
+// UpdateGroup implements consultation.Tx.
+func (t *sqlTx) UpdateGroup(g *consultation.Group) error {
+	res, err := t.exec("group", `UPDATE groups SET title = ?, locale = ?, time_zone = ? WHERE id = ?`, g.Title, g.Locale, g.TimeZone, g.ID)
+	return updated(res, err, "group")
+}
+
+// MoveGroup implements consultation.Tx.
+func (t *sqlTx) MoveGroup(p consultation.Platform, oldChatID, newChatID string) error {
+	res, err := t.exec("group", `UPDATE groups SET chat_id = ? WHERE platform = ? AND chat_id = ?`, newChatID, p, oldChatID)
+	return updated(res, err, "group")
+}

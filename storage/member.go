@@ -1,0 +1,103 @@
+package storage
+
+import "atelier/consultation"
+
+const memberColumns = `id, name, status, role, lang, created_at, verified_at, verified_by`
+
+func scanMember(row interface{ Scan(...any) error }) (*consultation.Member, error) {
+	m := &consultation.Member{}
+	err := row.Scan(&m.ID, &m.Name, &m.Status, &m.Role, &m.Lang, nullTime{&m.CreatedAt}, nullTime{&m.VerifiedAt}, nullID{&m.VerifiedBy})
+	return m, mapError(err, "member")
+}
+
+// CreateMember implements consultation.Tx.
+func (t *sqlTx) CreateMember(m *consultation.Member, id consultation.Identity) (err error) {
+	m.ID, err = t.insert("member", `INSERT INTO members (name, status, role, lang, created_at, verified_at, verified_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		m.Name, m.Status, m.Role, m.Lang, stamp(m.CreatedAt), stamp(m.VerifiedAt), ref(m.VerifiedBy))
+	if err != nil {
+		return err
+	}
+	id.MemberID = m.ID
+	_, err = t.exec("identity", `INSERT INTO identities (platform, user_id, member_id, username, name) VALUES (?, ?, ?, ?, ?)`,
+		id.Platform, id.UserID, id.MemberID, id.Username, id.Name)
+	return err
+}
+
+// Member implements consultation.Tx.
+func (t *sqlTx) Member(id int64) (*consultation.Member, error) {
+	return scanMember(t.tx.QueryRowContext(t.ctx, `SELECT `+memberColumns+` FROM members WHERE id = ?`, id))
+}
+
+// UpdateMember implements consultation.Tx.
+func (t *sqlTx) UpdateMember(m *consultation.Member) error {
+	res, err := t.exec("member", `UPDATE members SET name = ?, status = ?, role = ?, lang = ?, verified_at = ?, verified_by = ? WHERE id = ?`,
+		m.Name, m.Status, m.Role, m.Lang, stamp(m.VerifiedAt), ref(m.VerifiedBy), m.ID)
+	return updated(res, err, "member")
+}
+
+// MemberByIdentity implements consultation.Tx.
+func (t *sqlTx) MemberByIdentity(p consultation.Platform, userID string) (*consultation.Member, error) {
+	return scanMember(t.tx.QueryRowContext(t.ctx, `SELECT `+memberColumns+` FROM members WHERE id = (SELECT member_id FROM identities WHERE platform = ? AND user_id = ?)`, p, userID))
+}
+
+const identityColumns = `platform, user_id, member_id, username, name`
+
+func scanIdentity(row interface{ Scan(...any) error }) (consultation.Identity, error) {
+	var id consultation.Identity
+	err := row.Scan(&id.Platform, &id.UserID, &id.MemberID, &id.Username, &id.Name)
+	return id, mapError(err, "identity")
+}
+
+// IdentityByUsername implements consultation.Tx. Handles compare without
+// regard to case; when two accounts once held the same handle, the most
+// recently refreshed wins.
+func (t *sqlTx) IdentityByUsername(p consultation.Platform, username string) (*consultation.Identity, error) {
+	id, err := scanIdentity(t.tx.QueryRowContext(t.ctx, `SELECT `+identityColumns+` FROM identities WHERE platform = ? AND username = ? COLLATE NOCASE ORDER BY rowid DESC LIMIT 1`, p, username))
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
+// UpdateIdentity implements consultation.Tx.
+func (t *sqlTx) UpdateIdentity(id consultation.Identity) error {
+	res, err := t.exec("identity", `UPDATE identities SET username = ?, name = ?, member_id = ? WHERE platform = ? AND user_id = ?`,
+		id.Username, id.Name, id.MemberID, id.Platform, id.UserID)
+	return updated(res, err, "identity")
+}
+
+// Identities implements consultation.Tx.
+func (t *sqlTx) Identities(memberID int64) ([]consultation.Identity, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+identityColumns+` FROM identities WHERE member_id = ? ORDER BY platform, user_id`, memberID)
+	if err != nil {
+		return nil, mapError(err, "identities")
+	}
+	defer rows.Close()
+	var out []consultation.Identity
+	for rows.Next() {
+		id, err := scanIdentity(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, mapError(rows.Err(), "identities")
+}
+
+// Members implements consultation.Tx.
+func (t *sqlTx) Members() ([]*consultation.Member, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+memberColumns+` FROM members ORDER BY id`)
+	if err != nil {
+		return nil, mapError(err, "members")
+	}
+	defer rows.Close()
+	var out []*consultation.Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, mapError(rows.Err(), "members")
+}

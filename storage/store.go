@@ -1,0 +1,308 @@
+// Package storage keeps Atelier's data in SQLite (modernc.org/sqlite, pure
+// Go). It implements consultation.Store.
+//
+// Durability: the database runs in WAL mode with synchronous=FULL, so a
+// transaction that has committed survives a crash of the process or of the
+// machine. Writes go through one connection; concurrent Update calls are
+// grouped into one SQLite transaction (group commit), each under its own
+// savepoint, and every caller learns its outcome only after that
+// transaction has committed. One fsync then serves many callers.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strings"
+	"sync"
+
+	"atelier/consultation"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// maxBatch bounds how many Update calls share one transaction.
+const maxBatch = 256
+
+// Store is a SQLite database holding every consultation.
+type Store struct {
+	path   string
+	writer *sql.DB // one connection, BEGIN IMMEDIATE
+	reader *sql.DB
+
+	requests chan *request
+	stop     chan struct{}
+	done     chan struct{}
+	closeMu  sync.Once
+}
+
+var _ consultation.Store = (*Store)(nil)
+
+type request struct {
+	ctx  context.Context
+	fn   func(consultation.Tx) error
+	done chan error
+}
+
+// Open opens (creating if needed) the database at path, applies pending
+// migrations, and starts the writer.
+func Open(ctx context.Context, path string) (*Store, error) {
+	dsn := func(extra string) string {
+		q := url.Values{}
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "synchronous(FULL)")
+		if extra != "" {
+			q.Add("_txlock", extra)
+		}
+		return "file:" + path + "?" + q.Encode()
+	}
+	s := &Store{path: path, requests: make(chan *request), stop: make(chan struct{}), done: make(chan struct{})}
+	var err error
+	if s.writer, err = sql.Open("sqlite", dsn("immediate")); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	s.writer.SetConnMaxLifetime(0)
+	var mode string
+	if err := s.writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if mode != "wal" && path != ":memory:" {
+		s.writer.Close()
+		return nil, fmt.Errorf("open %s: journal mode is %q, want wal", path, mode)
+	}
+	if err := migrate(ctx, s.writer); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	if s.reader, err = sql.Open("sqlite", dsn("")); err != nil {
+		s.writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	s.reader.SetMaxOpenConns(4)
+	go s.write()
+	return s, nil
+}
+
+// Path returns the database file's path.
+func (s *Store) Path() string { return s.path }
+
+// Close stops the writer, waiting for queued transactions, and closes the
+// database.
+func (s *Store) Close() error {
+	s.closeMu.Do(func() {
+		close(s.stop)
+		<-s.done
+	})
+	return errors.Join(s.reader.Close(), s.writer.Close())
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		body, err := migrations.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		if err := applyMigration(ctx, db, name, string(body)); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func applyMigration(ctx context.Context, db *sql.DB, name, body string) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, body); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// errClosed is returned by calls made after Close.
+var errClosed = errors.New("storage: store is closed")
+
+// Update runs fn in a write transaction. Calls made at the same time share
+// one SQLite transaction; each fn runs under its own savepoint, so one
+// failing call changes nothing of its own and nothing of the others'.
+// Update returns only once the outcome is durable.
+func (s *Store) Update(ctx context.Context, fn func(consultation.Tx) error) error {
+	req := &request{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case s.requests <- req:
+	case <-s.stop:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the request is answered: waiting for it even when ctx
+	// ends keeps an acknowledgement from racing a commit.
+	return <-req.done
+}
+
+// View runs fn in a read transaction.
+func (s *Store) View(ctx context.Context, fn func(consultation.Tx) error) error {
+	tx, err := s.reader.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer tx.Rollback()
+	return fn(&sqlTx{ctx: ctx, tx: tx})
+}
+
+func (s *Store) write() {
+	defer close(s.done)
+	for {
+		var first *request
+		select {
+		case first = <-s.requests:
+		case <-s.stop:
+			return
+		}
+		batch := []*request{first}
+	gather:
+		for len(batch) < maxBatch {
+			select {
+			case r := <-s.requests:
+				batch = append(batch, r)
+			default:
+				break gather
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+// commit runs a batch in one transaction and answers every request.
+func (s *Store) commit(batch []*request) {
+	answer := func(errs []error) {
+		for i, r := range batch {
+			r.done <- errs[i]
+		}
+	}
+	errs := make([]error, len(batch))
+	fail := func(err error) {
+		for i := range errs {
+			errs[i] = err
+		}
+		answer(errs)
+	}
+	ctx := context.Background()
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		fail(fmt.Errorf("begin: %w", err))
+		return
+	}
+	for i, r := range batch {
+		if err := r.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if len(batch) == 1 {
+			errs[i] = run(r, tx)
+			if errs[i] != nil {
+				tx.Rollback()
+				answer(errs)
+				return
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT request"); err != nil {
+			tx.Rollback()
+			fail(fmt.Errorf("savepoint: %w", err))
+			return
+		}
+		errs[i] = run(r, tx)
+		if errs[i] != nil {
+			if _, err := tx.ExecContext(ctx, "ROLLBACK TO request"); err != nil {
+				tx.Rollback()
+				fail(fmt.Errorf("rollback to savepoint: %w", err))
+				return
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE request"); err != nil {
+			tx.Rollback()
+			fail(fmt.Errorf("release savepoint: %w", err))
+			return
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("commit: %w", err)
+			}
+		}
+	}
+	answer(errs)
+}
+
+// run calls a request's function, turning a panic into an error so that one
+// faulty call cannot take the writer down.
+func run(r *request, tx *sql.Tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("storage: panic in transaction: %v", p)
+		}
+	}()
+	return r.fn(&sqlTx{ctx: r.ctx, tx: tx})
+}
+
+// Backup writes a consistent copy of the database to path, while it is in use.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := s.reader.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// mapError turns driver errors into domain errors where they have a meaning.
+func mapError(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return consultation.Errorf(consultation.ENOTFOUND, "not_found", "%s not found", what)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return consultation.Errorf(consultation.ECONFLICT, "exists", "%s already exists", what)
+		}
+	}
+	return fmt.Errorf("%s: %w", strings.ToLower(what), err)
+}

@@ -1,0 +1,125 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"atelier/consultation"
+)
+
+// sqlTx implements consultation.Tx on a database/sql transaction.
+type sqlTx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+var _ consultation.Tx = (*sqlTx)(nil)
+
+const timeLayout = time.RFC3339Nano
+
+// stamp encodes a time for storage: UTC text, NULL when zero.
+func stamp(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC().Format(timeLayout)
+}
+
+// nullTime decodes a stored time.
+type nullTime struct{ t *time.Time }
+
+func (n nullTime) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*n.t = time.Time{}
+		return nil
+	case string:
+		t, err := time.Parse(timeLayout, v)
+		if err != nil {
+			return err
+		}
+		*n.t = t
+		return nil
+	default:
+		return fmt.Errorf("time column holds %T", v)
+	}
+}
+
+// nullID decodes a nullable foreign key as 0 when NULL.
+type nullID struct{ id *int64 }
+
+func (n nullID) Scan(v any) error {
+	var x sql.NullInt64
+	if err := x.Scan(v); err != nil {
+		return err
+	}
+	*n.id = x.Int64
+	return nil
+}
+
+func ref(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func (t *sqlTx) exec(what, query string, args ...any) (sql.Result, error) {
+	res, err := t.tx.ExecContext(t.ctx, query, args...)
+	return res, mapError(err, what)
+}
+
+func (t *sqlTx) insert(what, query string, args ...any) (int64, error) {
+	res, err := t.exec(what, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// updated checks that an UPDATE or DELETE touched a row.
+func updated(res sql.Result, err error, what string) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return mapError(sql.ErrNoRows, what)
+	}
+	return nil
+}
+
+// MarkEvent implements consultation.Tx.
+func (t *sqlTx) MarkEvent(key string, at time.Time) (bool, error) {
+	res, err := t.exec("event", `INSERT INTO events (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`, key, stamp(at))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// EventSeen implements consultation.Tx.
+func (t *sqlTx) EventSeen(key string) (bool, error) {
+	var n int
+	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM events WHERE key = ?`, key).Scan(&n)
+	return n > 0, mapError(err, "event")
+}
+
+// State implements consultation.Tx.
+func (t *sqlTx) State(key string) (string, error) {
+	var v string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v)
+	return v, mapError(err, "state")
+}
+
+// PutState implements consultation.Tx.
+func (t *sqlTx) PutState(key, value string) error {
+	_, err := t.exec("state", `INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	return err
+}
