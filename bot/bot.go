@@ -159,7 +159,13 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 		return b.internal(ev, err)
 	}
 	if key != "" {
-		if _, err := b.svc.MarkEvent(ctx, key); err != nil {
+		// An action that changed something marked the event in its own
+		// transaction; only the others need a write here.
+		seen, err := b.svc.Seen(ctx, key)
+		if err == nil && !seen {
+			_, err = b.svc.MarkEvent(ctx, key)
+		}
+		if err != nil {
 			b.log.Error("mark event", "platform", ev.Platform, "event", ev.ID, "error", err)
 		}
 	}

@@ -126,6 +126,12 @@ type Chat struct {
 // and, for a group chat, the group with the given defaults. It returns the
 // group (nil for a private chat) and the member.
 func (s *Service) Enter(ctx context.Context, chat Chat, who Identity, locale, timeZone string) (*Group, *Member, error) {
+	who.Platform = chat.Platform
+	// Most events come from people and chats already known as they are:
+	// a read answers them without a write transaction.
+	if g, m, ok := s.known(ctx, chat, who); ok {
+		return g, m, nil
+	}
 	var g *Group
 	var m *Member
 	err := s.store.Update(ctx, func(tx Tx) error {
@@ -148,7 +154,6 @@ func (s *Service) Enter(ctx context.Context, chat Chat, who Identity, locale, ti
 				}
 			}
 		}
-		who.Platform = chat.Platform
 		m, err = tx.MemberByIdentity(who.Platform, who.UserID)
 		switch {
 		case IsNotFound(err):
@@ -173,6 +178,33 @@ func (s *Service) Enter(ctx context.Context, chat Chat, who Identity, locale, ti
 		return nil
 	})
 	return g, m, err
+}
+
+// known returns the group and member of an event when nothing about them
+// needs writing.
+func (s *Service) known(ctx context.Context, chat Chat, who Identity) (g *Group, m *Member, ok bool) {
+	err := s.store.View(ctx, func(tx Tx) error {
+		var err error
+		if !chat.Private {
+			if g, err = tx.GroupByChat(chat.Platform, chat.ChatID); err != nil {
+				return err
+			}
+			if chat.Title != "" && g.Title != chat.Title {
+				return nil
+			}
+		}
+		if m, err = tx.MemberByIdentity(who.Platform, who.UserID); err != nil {
+			return err
+		}
+		id, err := tx.IdentityOf(who.Platform, who.UserID)
+		if err != nil {
+			return err
+		}
+		ok = id.Username == who.Username && id.Name == who.Name &&
+			!(s.admins[Identity{Platform: who.Platform, UserID: who.UserID}] && !m.IsAdmin())
+		return nil
+	})
+	return g, m, ok && err == nil
 }
 
 func displayName(id Identity) string {
@@ -823,14 +855,9 @@ func inElectorate(tx Tx, p Poll, m *Member) error {
 	if err := mustBeVerified(m); err != nil {
 		return err
 	}
-	ids, err := tx.Electorate(p)
-	if err != nil {
+	in, err := tx.InElectorate(p, m.ID)
+	if err != nil || in {
 		return err
-	}
-	for _, id := range ids {
-		if id == m.ID {
-			return nil
-		}
 	}
 	return Errorf(EFORBIDDEN, "not_in_electorate", "you were verified after this poll opened, so you cannot take part in it")
 }
@@ -856,15 +883,12 @@ func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number in
 			return err
 		}
 		voter := Pseudonym(c.Salt, m.ID)
-		mine, err := tx.Ratings(rd.ID, voter)
+		r, err = tx.Rating(rd.ID, prop.ID, voter)
+		if IsNotFound(err) {
+			r, err = Rating{RoundID: rd.ID, ProposalID: prop.ID, Voter: voter}, nil
+		}
 		if err != nil {
 			return err
-		}
-		r = Rating{RoundID: rd.ID, ProposalID: prop.ID, Voter: voter}
-		for _, x := range mine {
-			if x.ProposalID == prop.ID {
-				r = x
-			}
 		}
 		if axis == Impact {
 			r.Impact = value

@@ -31,6 +31,7 @@ type Tx interface {
 	UpdateMember(m *Member) error
 	MemberByIdentity(p Platform, userID string) (*Member, error)
 	IdentityByUsername(p Platform, username string) (*Identity, error)
+	IdentityOf(p Platform, userID string) (*Identity, error)
 	UpdateIdentity(id Identity) error
 	Identities(memberID int64) ([]Identity, error)
 	Members() ([]*Member, error) // by ID
@@ -49,8 +50,8 @@ type Tx interface {
 	Ideas(consultationID int64) ([]*Idea, error) // by number, withdrawn included
 
 	// Proposals, numbered per consultation, with their ideas.
-	CreateProposal(p *Proposal) error // sets ID and Number
-	Proposal(consultationID int64, number int) (*Proposal, error)
+	CreateProposal(p *Proposal) error                             // sets ID and Number
+	Proposal(consultationID int64, number int) (*Proposal, error) // without its ideas
 	UpdateProposal(p *Proposal) error
 	DeleteProposal(id int64) error                       // its ideas become ungrouped
 	Proposals(consultationID int64) ([]*Proposal, error) // by number
@@ -61,12 +62,14 @@ type Tx interface {
 	UpdateRound(r *Round) error
 	PutRating(r Rating) error // insert or replace (round, proposal, voter)
 	Ratings(roundID int64, voter string) ([]Rating, error)
+	Rating(roundID, proposalID int64, voter string) (Rating, error)
 	RatingCounts(roundID int64) ([]RatingCount, error)
 	Raters(roundID int64) (map[string]int, error) // voter → proposals with a complete rating
 
 	// Electorates and the adoption vote.
 	SetElectorate(p Poll, memberIDs []int64) error
 	Electorate(p Poll) ([]int64, error)
+	InElectorate(p Poll, memberID int64) (bool, error)
 	PutVote(consultationID int64, voter string, c Choice, at time.Time) error
 	Vote(consultationID int64, voter string) (Choice, error)
 	VoteCounts(consultationID int64) (map[Choice]int, error)

@@ -16,7 +16,7 @@ func (t *sqlTx) CreateRound(r *consultation.Round) (err error) {
 // Round implements consultation.Tx.
 func (t *sqlTx) Round(consultationID int64, number int) (*consultation.Round, error) {
 	r := &consultation.Round{}
-	err := t.tx.QueryRowContext(t.ctx, `SELECT id, consultation_id, number, opened_at, closed_at FROM rounds WHERE consultation_id = ? AND number = ?`, consultationID, number).
+	err := t.queryRow(`SELECT id, consultation_id, number, opened_at, closed_at FROM rounds WHERE consultation_id = ? AND number = ?`, consultationID, number).
 		Scan(&r.ID, &r.ConsultationID, &r.Number, nullTime{&r.OpenedAt}, nullTime{&r.ClosedAt})
 	if err != nil {
 		return nil, mapError(err, "round")
@@ -40,7 +40,7 @@ func (t *sqlTx) PutRating(r consultation.Rating) error {
 
 // Ratings implements consultation.Tx.
 func (t *sqlTx) Ratings(roundID int64, voter string) ([]consultation.Rating, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT round_id, proposal_id, voter, impact, effort FROM ratings WHERE round_id = ? AND voter = ? ORDER BY proposal_id`, roundID, voter)
+	rows, err := t.query(`SELECT round_id, proposal_id, voter, impact, effort FROM ratings WHERE round_id = ? AND voter = ? ORDER BY proposal_id`, roundID, voter)
 	if err != nil {
 		return nil, mapError(err, "ratings")
 	}
@@ -56,9 +56,16 @@ func (t *sqlTx) Ratings(roundID int64, voter string) ([]consultation.Rating, err
 	return out, mapError(rows.Err(), "ratings")
 }
 
+// Rating implements consultation.Tx.
+func (t *sqlTx) Rating(roundID, proposalID int64, voter string) (consultation.Rating, error) {
+	r := consultation.Rating{RoundID: roundID, ProposalID: proposalID, Voter: voter}
+	err := t.queryRow(`SELECT impact, effort FROM ratings WHERE round_id = ? AND voter = ? AND proposal_id = ?`, roundID, voter, proposalID).Scan(&r.Impact, &r.Effort)
+	return r, mapError(err, "rating")
+}
+
 // RatingCounts implements consultation.Tx.
 func (t *sqlTx) RatingCounts(roundID int64) ([]consultation.RatingCount, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT proposal_id, impact, effort, count(*) FROM ratings WHERE round_id = ? GROUP BY proposal_id, impact, effort ORDER BY proposal_id, impact, effort`, roundID)
+	rows, err := t.query(`SELECT proposal_id, impact, effort, count(*) FROM ratings WHERE round_id = ? GROUP BY proposal_id, impact, effort ORDER BY proposal_id, impact, effort`, roundID)
 	if err != nil {
 		return nil, mapError(err, "ratings")
 	}
@@ -76,7 +83,7 @@ func (t *sqlTx) RatingCounts(roundID int64) ([]consultation.RatingCount, error) 
 
 // Raters implements consultation.Tx.
 func (t *sqlTx) Raters(roundID int64) (map[string]int, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT voter, count(*) FROM ratings WHERE round_id = ? AND impact <> 0 AND effort <> 0 GROUP BY voter`, roundID)
+	rows, err := t.query(`SELECT voter, rated FROM ballots WHERE round_id = ? AND rated > 0`, roundID)
 	if err != nil {
 		return nil, mapError(err, "raters")
 	}
@@ -116,6 +123,13 @@ func (t *sqlTx) Electorate(p consultation.Poll) ([]int64, error) {
 	return t.ids(`SELECT member_id FROM electorates WHERE consultation_id = ? AND kind = ? AND number = ? ORDER BY member_id`, p.ConsultationID, p.Kind, p.Number)
 }
 
+// InElectorate implements consultation.Tx.
+func (t *sqlTx) InElectorate(p consultation.Poll, memberID int64) (bool, error) {
+	var n int
+	err := t.queryRow(`SELECT count(*) FROM electorates WHERE consultation_id = ? AND kind = ? AND number = ? AND member_id = ?`, p.ConsultationID, p.Kind, p.Number, memberID).Scan(&n)
+	return n > 0, mapError(err, "electorate")
+}
+
 // PutVote implements consultation.Tx.
 func (t *sqlTx) PutVote(consultationID int64, voter string, c consultation.Choice, at time.Time) error {
 	_, err := t.exec("vote", `INSERT INTO votes (consultation_id, voter, choice, at) VALUES (?, ?, ?, ?)
@@ -126,13 +140,13 @@ func (t *sqlTx) PutVote(consultationID int64, voter string, c consultation.Choic
 // Vote implements consultation.Tx.
 func (t *sqlTx) Vote(consultationID int64, voter string) (consultation.Choice, error) {
 	var c consultation.Choice
-	err := t.tx.QueryRowContext(t.ctx, `SELECT choice FROM votes WHERE consultation_id = ? AND voter = ?`, consultationID, voter).Scan(&c)
+	err := t.queryRow(`SELECT choice FROM votes WHERE consultation_id = ? AND voter = ?`, consultationID, voter).Scan(&c)
 	return c, mapError(err, "vote")
 }
 
 // VoteCounts implements consultation.Tx.
 func (t *sqlTx) VoteCounts(consultationID int64) (map[consultation.Choice]int, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT choice, count(*) FROM votes WHERE consultation_id = ? GROUP BY choice`, consultationID)
+	rows, err := t.query(`SELECT choice, count(*) FROM votes WHERE consultation_id = ? GROUP BY choice`, consultationID)
 	if err != nil {
 		return nil, mapError(err, "votes")
 	}
@@ -169,7 +183,7 @@ func (t *sqlTx) Audit(consultationID int64, limit int) ([]*consultation.AuditEnt
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, mapError(err, "audit")
 	}

@@ -35,7 +35,7 @@ func (t *sqlTx) putSteps(c *consultation.Consultation) error {
 // Consultation implements consultation.Tx.
 func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
 	c := &consultation.Consultation{}
-	err := t.tx.QueryRowContext(t.ctx, `SELECT `+consultationColumns+` FROM consultations WHERE id = ?`, id).
+	err := t.queryRow(`SELECT `+consultationColumns+` FROM consultations WHERE id = ?`, id).
 		Scan(&c.ID, &c.Title, &c.Phase, &c.CreatedBy, nullTime{&c.CreatedAt}, &c.Round, &c.Quorum, &c.Salt)
 	if err != nil {
 		return nil, mapError(err, "consultation")
@@ -45,7 +45,7 @@ func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
 
 // loadConsultation fills a consultation's steps and groups.
 func (t *sqlTx) loadConsultation(c *consultation.Consultation) error {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT phase, started_at, ended_at, deadline, organiser_id FROM steps WHERE consultation_id = ?`, c.ID)
+	rows, err := t.query(`SELECT phase, started_at, ended_at, deadline, organiser_id FROM steps WHERE consultation_id = ?`, c.ID)
 	if err != nil {
 		return mapError(err, "steps")
 	}
@@ -65,7 +65,7 @@ func (t *sqlTx) loadConsultation(c *consultation.Consultation) error {
 }
 
 func (t *sqlTx) ids(query string, args ...any) ([]int64, error) {
-	rows, err := t.tx.QueryContext(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, mapError(err, "ids")
 	}
@@ -127,7 +127,7 @@ func scanIdea(row interface{ Scan(...any) error }) (*consultation.Idea, error) {
 // CreateIdea implements consultation.Tx. Ideas are never deleted, so the
 // next number is one more than the highest.
 func (t *sqlTx) CreateIdea(i *consultation.Idea) error {
-	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO ideas (consultation_id, number, author_id, group_id, text, created_at, withdrawn, proposal_id)
+	err := t.queryRow(`INSERT INTO ideas (consultation_id, number, author_id, group_id, text, created_at, withdrawn, proposal_id)
 		VALUES (?1, (SELECT coalesce(max(number), 0) + 1 FROM ideas WHERE consultation_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id, number`,
 		i.ConsultationID, i.AuthorID, ref(i.GroupID), i.Text, stamp(i.CreatedAt), i.Withdrawn, ref(i.ProposalID)).Scan(&i.ID, &i.Number)
 	return mapError(err, "idea")
@@ -135,7 +135,7 @@ func (t *sqlTx) CreateIdea(i *consultation.Idea) error {
 
 // Idea implements consultation.Tx.
 func (t *sqlTx) Idea(consultationID int64, number int) (*consultation.Idea, error) {
-	return scanIdea(t.tx.QueryRowContext(t.ctx, `SELECT `+ideaColumns+` FROM ideas WHERE consultation_id = ? AND number = ?`, consultationID, number))
+	return scanIdea(t.queryRow(`SELECT `+ideaColumns+` FROM ideas WHERE consultation_id = ? AND number = ?`, consultationID, number))
 }
 
 // UpdateIdea implements consultation.Tx.
@@ -145,7 +145,7 @@ func (t *sqlTx) UpdateIdea(i *consultation.Idea) error {
 }
 
 func (t *sqlTx) queryIdeas(where string, args ...any) ([]*consultation.Idea, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+ideaColumns+` FROM ideas WHERE `+where+` ORDER BY number`, args...)
+	rows, err := t.query(`SELECT `+ideaColumns+` FROM ideas WHERE `+where+` ORDER BY number`, args...)
 	if err != nil {
 		return nil, mapError(err, "ideas")
 	}
@@ -177,7 +177,7 @@ func scanProposal(row interface{ Scan(...any) error }) (*consultation.Proposal, 
 // CreateProposal implements consultation.Tx. Numbers are never reused, even
 // after a proposal is deleted.
 func (t *sqlTx) CreateProposal(p *consultation.Proposal) error {
-	err := t.tx.QueryRowContext(t.ctx, `UPDATE consultations SET proposal_seq = proposal_seq + 1 WHERE id = ? RETURNING proposal_seq`, p.ConsultationID).Scan(&p.Number)
+	err := t.queryRow(`UPDATE consultations SET proposal_seq = proposal_seq + 1 WHERE id = ? RETURNING proposal_seq`, p.ConsultationID).Scan(&p.Number)
 	if err != nil {
 		return mapError(err, "consultation")
 	}
@@ -188,12 +188,11 @@ func (t *sqlTx) CreateProposal(p *consultation.Proposal) error {
 
 // Proposal implements consultation.Tx.
 func (t *sqlTx) Proposal(consultationID int64, number int) (*consultation.Proposal, error) {
-	p, err := scanProposal(t.tx.QueryRowContext(t.ctx, `SELECT `+proposalColumns+` FROM proposals WHERE consultation_id = ? AND number = ?`, consultationID, number))
+	p, err := scanProposal(t.queryRow(`SELECT `+proposalColumns+` FROM proposals WHERE consultation_id = ? AND number = ?`, consultationID, number))
 	if err != nil {
 		return nil, err
 	}
-	p.Ideas, err = t.queryIdeas(`proposal_id = ?`, p.ID)
-	return p, err
+	return p, nil
 }
 
 // UpdateProposal implements consultation.Tx.
@@ -213,7 +212,7 @@ func (t *sqlTx) DeleteProposal(id int64) error {
 
 // Proposals implements consultation.Tx.
 func (t *sqlTx) Proposals(consultationID int64) ([]*consultation.Proposal, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+proposalColumns+` FROM proposals WHERE consultation_id = ? ORDER BY number`, consultationID)
+	rows, err := t.query(`SELECT `+proposalColumns+` FROM proposals WHERE consultation_id = ? ORDER BY number`, consultationID)
 	if err != nil {
 		return nil, mapError(err, "proposals")
 	}
@@ -243,4 +242,3 @@ func (t *sqlTx) Proposals(consultationID int64) ([]*consultation.Proposal, error
 	}
 	return out, nil
 }
-

@@ -19,12 +19,12 @@ func (t *sqlTx) CreateGroup(g *consultation.Group) (err error) {
 
 // GroupByChat implements consultation.Tx.
 func (t *sqlTx) GroupByChat(p consultation.Platform, chatID string) (*consultation.Group, error) {
-	return scanGroup(t.tx.QueryRowContext(t.ctx, `SELECT `+groupColumns+` FROM groups WHERE platform = ? AND chat_id = ?`, p, chatID))
+	return scanGroup(t.queryRow(`SELECT `+groupColumns+` FROM groups WHERE platform = ? AND chat_id = ?`, p, chatID))
 }
 
 // Group implements consultation.Tx.
 func (t *sqlTx) Group(id int64) (*consultation.Group, error) {
-	return scanGroup(t.tx.QueryRowContext(t.ctx, `SELECT `+groupColumns+` FROM groups WHERE id = ?`, id))
+	return scanGroup(t.queryRow(`SELECT `+groupColumns+` FROM groups WHERE id = ?`, id))
 }
 
 // UpdateGroup implements consultation.Tx.

@@ -25,7 +25,7 @@ func (t *sqlTx) CreateMember(m *consultation.Member, id consultation.Identity) (
 
 // Member implements consultation.Tx.
 func (t *sqlTx) Member(id int64) (*consultation.Member, error) {
-	return scanMember(t.tx.QueryRowContext(t.ctx, `SELECT `+memberColumns+` FROM members WHERE id = ?`, id))
+	return scanMember(t.queryRow(`SELECT `+memberColumns+` FROM members WHERE id = ?`, id))
 }
 
 // UpdateMember implements consultation.Tx.
@@ -37,7 +37,7 @@ func (t *sqlTx) UpdateMember(m *consultation.Member) error {
 
 // MemberByIdentity implements consultation.Tx.
 func (t *sqlTx) MemberByIdentity(p consultation.Platform, userID string) (*consultation.Member, error) {
-	return scanMember(t.tx.QueryRowContext(t.ctx, `SELECT `+memberColumns+` FROM members WHERE id = (SELECT member_id FROM identities WHERE platform = ? AND user_id = ?)`, p, userID))
+	return scanMember(t.queryRow(`SELECT `+memberColumns+` FROM members WHERE id = (SELECT member_id FROM identities WHERE platform = ? AND user_id = ?)`, p, userID))
 }
 
 const identityColumns = `platform, user_id, member_id, username, name`
@@ -52,7 +52,16 @@ func scanIdentity(row interface{ Scan(...any) error }) (consultation.Identity, e
 // regard to case; when two accounts once held the same handle, the most
 // recently refreshed wins.
 func (t *sqlTx) IdentityByUsername(p consultation.Platform, username string) (*consultation.Identity, error) {
-	id, err := scanIdentity(t.tx.QueryRowContext(t.ctx, `SELECT `+identityColumns+` FROM identities WHERE platform = ? AND username = ? COLLATE NOCASE ORDER BY rowid DESC LIMIT 1`, p, username))
+	id, err := scanIdentity(t.queryRow(`SELECT `+identityColumns+` FROM identities WHERE platform = ? AND username = ? COLLATE NOCASE ORDER BY rowid DESC LIMIT 1`, p, username))
+	if err != nil {
+		return nil, err
+	}
+	return &id, nil
+}
+
+// IdentityOf implements consultation.Tx.
+func (t *sqlTx) IdentityOf(p consultation.Platform, userID string) (*consultation.Identity, error) {
+	id, err := scanIdentity(t.queryRow(`SELECT `+identityColumns+` FROM identities WHERE platform = ? AND user_id = ?`, p, userID))
 	if err != nil {
 		return nil, err
 	}
@@ -68,7 +77,7 @@ func (t *sqlTx) UpdateIdentity(id consultation.Identity) error {
 
 // Identities implements consultation.Tx.
 func (t *sqlTx) Identities(memberID int64) ([]consultation.Identity, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+identityColumns+` FROM identities WHERE member_id = ? ORDER BY platform, user_id`, memberID)
+	rows, err := t.query(`SELECT `+identityColumns+` FROM identities WHERE member_id = ? ORDER BY platform, user_id`, memberID)
 	if err != nil {
 		return nil, mapError(err, "identities")
 	}
@@ -86,7 +95,7 @@ func (t *sqlTx) Identities(memberID int64) ([]consultation.Identity, error) {
 
 // Members implements consultation.Tx.
 func (t *sqlTx) Members() ([]*consultation.Member, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+memberColumns+` FROM members ORDER BY id`)
+	rows, err := t.query(`SELECT ` + memberColumns + ` FROM members ORDER BY id`)
 	if err != nil {
 		return nil, mapError(err, "members")
 	}

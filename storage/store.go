@@ -30,14 +30,16 @@ import (
 //go:embed migrations/*.sql
 var migrations embed.FS
 
-// maxBatch bounds how many Update calls share one transaction.
-const maxBatch = 256
+// defaultMaxBatch bounds how many Update calls share one transaction.
+const defaultMaxBatch = 256
 
 // Store is a SQLite database holding every consultation.
 type Store struct {
-	path   string
-	writer *sql.DB // one connection, BEGIN IMMEDIATE
-	reader *sql.DB
+	path     string
+	maxBatch int
+	writer   *sql.DB // one connection, BEGIN IMMEDIATE
+	reader   *sql.DB
+	wstmts   *stmtCache
 
 	requests chan *request
 	stop     chan struct{}
@@ -53,9 +55,23 @@ type request struct {
 	done chan error
 }
 
+// Option configures a Store.
+type Option func(*Store)
+
+// WithMaxBatch bounds how many concurrent Update calls share one
+// transaction; 1 turns group commit off (one transaction, one fsync, per
+// call). The default is 256.
+func WithMaxBatch(n int) Option {
+	return func(s *Store) {
+		if n >= 1 {
+			s.maxBatch = n
+		}
+	}
+}
+
 // Open opens (creating if needed) the database at path, applies pending
 // migrations, and starts the writer.
-func Open(ctx context.Context, path string) (*Store, error) {
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	dsn := func(extra string) string {
 		q := url.Values{}
 		q.Add("_pragma", "foreign_keys(1)")
@@ -67,13 +83,18 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	s := &Store{path: path, requests: make(chan *request), stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{path: path, maxBatch: defaultMaxBatch, requests: make(chan *request), stop: make(chan struct{}), done: make(chan struct{})}
+	for _, o := range opts {
+		o(s)
+	}
 	var err error
 	if s.writer, err = sql.Open("sqlite", dsn("immediate")); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s.writer.SetMaxOpenConns(1)
-	s.writer.SetMaxIdleConns(1)
+	// Only the writer goroutine uses this pool: one connection runs the
+	// transactions, the other prepares statements for them.
+	s.writer.SetMaxOpenConns(2)
+	s.writer.SetMaxIdleConns(2)
 	s.writer.SetConnMaxLifetime(0)
 	var mode string
 	if err := s.writer.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
@@ -93,6 +114,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	s.reader.SetMaxOpenConns(4)
+	s.wstmts = newStmtCache(s.writer)
 	go s.write()
 	return s, nil
 }
@@ -107,7 +129,7 @@ func (s *Store) Close() error {
 		close(s.stop)
 		<-s.done
 	})
-	return errors.Join(s.reader.Close(), s.writer.Close())
+	return errors.Join(s.wstmts.close(), s.reader.Close(), s.writer.Close())
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -195,7 +217,7 @@ func (s *Store) write() {
 		}
 		batch := []*request{first}
 	gather:
-		for len(batch) < maxBatch {
+		for len(batch) < s.maxBatch {
 			select {
 			case r := <-s.requests:
 				batch = append(batch, r)
@@ -233,7 +255,7 @@ func (s *Store) commit(batch []*request) {
 			continue
 		}
 		if len(batch) == 1 {
-			errs[i] = run(r, tx)
+			errs[i] = run(r, tx, s.wstmts)
 			if errs[i] != nil {
 				tx.Rollback()
 				answer(errs)
@@ -241,20 +263,20 @@ func (s *Store) commit(batch []*request) {
 			}
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT request"); err != nil {
+		if err := s.exec(ctx, tx, "SAVEPOINT request"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		errs[i] = run(r, tx)
+		errs[i] = run(r, tx, s.wstmts)
 		if errs[i] != nil {
-			if _, err := tx.ExecContext(ctx, "ROLLBACK TO request"); err != nil {
+			if err := s.exec(ctx, tx, "ROLLBACK TO request"); err != nil {
 				tx.Rollback()
 				fail(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "RELEASE request"); err != nil {
+		if err := s.exec(ctx, tx, "RELEASE request"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("release savepoint: %w", err))
 			return
@@ -270,15 +292,25 @@ func (s *Store) commit(batch []*request) {
 	answer(errs)
 }
 
+// exec runs a statement of the writer's own in tx, prepared once.
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string) error {
+	st, err := s.wstmts.get(ctx, query)
+	if err != nil {
+		return err
+	}
+	_, err = tx.StmtContext(ctx, st).ExecContext(ctx)
+	return err
+}
+
 // run calls a request's function, turning a panic into an error so that one
 // faulty call cannot take the writer down.
-func run(r *request, tx *sql.Tx) (err error) {
+func run(r *request, tx *sql.Tx, stmts *stmtCache) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("storage: panic in transaction: %v", p)
 		}
 	}()
-	return r.fn(&sqlTx{ctx: r.ctx, tx: tx})
+	return r.fn(&sqlTx{ctx: r.ctx, tx: tx, stmts: stmts})
 }
 
 // Backup writes a consistent copy of the database to path, while it is in use.

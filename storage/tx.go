@@ -3,7 +3,9 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"atelier/consultation"
@@ -11,8 +13,97 @@ import (
 
 // sqlTx implements consultation.Tx on a database/sql transaction.
 type sqlTx struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts *stmtCache
+}
+
+// stmtCache keeps the writer's prepared statements, so that a hot path
+// such as a rating does not parse its SQL again on every call. Statements
+// are prepared on the writer pool's spare connection (the other one holds
+// the open transaction) and bound to the transaction's connection on first
+// use there; read transactions prepare per call instead, since all their
+// connections may be busy.
+type stmtCache struct {
+	db *sql.DB
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: make(map[string]*sql.Stmt)} }
+
+func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s, ok := c.m[query]; ok {
+		return s, nil
+	}
+	s, err := c.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	c.m[query] = s
+	return s, nil
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var err error
+	for _, s := range c.m {
+		err = errors.Join(err, s.Close())
+	}
+	c.m = nil
+	return err
+}
+
+func (t *sqlTx) stmt(query string) (*sql.Stmt, error) {
+	if t.stmts == nil {
+		return t.tx.PrepareContext(t.ctx, query)
+	}
+	s, err := t.stmts.get(t.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(t.ctx, s), nil
+}
+
+// errRow is a *sql.Row stand-in carrying a preparation error.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
+func (t *sqlTx) queryRow(query string, args ...any) interface{ Scan(...any) error } {
+	if t.stmts == nil {
+		return t.tx.QueryRowContext(t.ctx, query, args...)
+	}
+	s, err := t.stmt(query)
+	if err != nil {
+		return errRow{err}
+	}
+	return s.QueryRowContext(t.ctx, args...)
+}
+
+func (t *sqlTx) query(query string, args ...any) (*sql.Rows, error) {
+	if t.stmts == nil {
+		return t.tx.QueryContext(t.ctx, query, args...)
+	}
+	s, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return s.QueryContext(t.ctx, args...)
+}
+
+func (t *sqlTx) execSQL(query string, args ...any) (sql.Result, error) {
+	if t.stmts == nil {
+		return t.tx.ExecContext(t.ctx, query, args...)
+	}
+	s, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return s.ExecContext(t.ctx, args...)
 }
 
 var _ consultation.Tx = (*sqlTx)(nil)
@@ -67,7 +158,7 @@ func ref(id int64) any {
 }
 
 func (t *sqlTx) exec(what, query string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(t.ctx, query, args...)
+	res, err := t.execSQL(query, args...)
 	return res, mapError(err, what)
 }
 
@@ -107,14 +198,14 @@ func (t *sqlTx) MarkEvent(key string, at time.Time) (bool, error) {
 // EventSeen implements consultation.Tx.
 func (t *sqlTx) EventSeen(key string) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(t.ctx, `SELECT count(*) FROM events WHERE key = ?`, key).Scan(&n)
+	err := t.queryRow(`SELECT count(*) FROM events WHERE key = ?`, key).Scan(&n)
 	return n > 0, mapError(err, "event")
 }
 
 // State implements consultation.Tx.
 func (t *sqlTx) State(key string) (string, error) {
 	var v string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM state WHERE key = ?`, key).Scan(&v)
+	err := t.queryRow(`SELECT value FROM state WHERE key = ?`, key).Scan(&v)
 	return v, mapError(err, "state")
 }
 

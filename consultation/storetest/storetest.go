@@ -105,6 +105,9 @@ func testMembers(t *testing.T, s consultation.Store) {
 		if err != nil || id.MemberID != m.ID {
 			t.Errorf("IdentityByUsername is case-insensitive: %+v, %v", id, err)
 		}
+		if id, err := tx.IdentityOf(consultation.Console, "alice"); err != nil || id.Username != "alice" || id.MemberID != m.ID {
+			t.Errorf("IdentityOf = %+v, %v", id, err)
+		}
 		_, err = tx.MemberByIdentity(consultation.Console, "bob")
 		wantCode(t, err, consultation.ENOTFOUND)
 		// A second platform identity for the same person.
@@ -235,7 +238,7 @@ func testProposals(t *testing.T, s consultation.Store) {
 			}
 		}
 		got, err := tx.Proposal(c.ID, 1)
-		if err != nil || len(got.Ideas) != 2 || got.Ideas[0].Text != "a1" {
+		if err != nil || got.Title != "A" || got.ID != p1.ID {
 			t.Errorf("Proposal(1) = %+v, %v", got, err)
 		}
 		if err := tx.DeleteProposal(p2.ID); err != nil {
@@ -291,6 +294,11 @@ func testRatings(t *testing.T, s consultation.Store) {
 		if err != nil || len(mine) != 1 || mine[0].Effort != 1 {
 			t.Errorf("Ratings(v1) = %v, %v", mine, err)
 		}
+		if one, err := tx.Rating(r.ID, p.ID, "v1"); err != nil || one.Impact != 5 || one.Effort != 1 {
+			t.Errorf("Rating(v1) = %+v, %v", one, err)
+		}
+		_, err = tx.Rating(r.ID, p.ID, "nobody")
+		wantCode(t, err, consultation.ENOTFOUND)
 		counts, err := tx.RatingCounts(r.ID)
 		if err != nil {
 			return err
@@ -323,6 +331,12 @@ func testRatings(t *testing.T, s consultation.Store) {
 		ids, err := tx.Electorate(poll)
 		if err != nil || len(ids) != 1 || ids[0] != m.ID {
 			t.Errorf("Electorate = %v, %v", ids, err)
+		}
+		if in, err := tx.InElectorate(poll, m.ID); err != nil || !in {
+			t.Errorf("InElectorate(member) = %v, %v", in, err)
+		}
+		if in, err := tx.InElectorate(poll, m.ID+1); err != nil || in {
+			t.Errorf("InElectorate(stranger) = %v, %v", in, err)
 		}
 		ids, _ = tx.Electorate(consultation.Poll{ConsultationID: c.ID, Kind: consultation.PollAdoption})
 		if len(ids) != 0 {

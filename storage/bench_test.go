@@ -1,0 +1,207 @@
+package storage_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"atelier/consultation"
+	"atelier/storage"
+)
+
+// evaluation sets up a consultation under evaluation with members verified
+// members and props proposals, and returns the service and the member ids.
+func evaluation(b *testing.B, st *storage.Store, members, props int) (*consultation.Service, int64, []int64) {
+	b.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	svc := consultation.NewService(st, consultation.Options{
+		Clock:  consultation.ClockFunc(func() time.Time { return now }),
+		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
+	})
+	g, admin, err := svc.Enter(ctx, consultation.Chat{Platform: consultation.Console, ChatID: "main"}, consultation.Identity{UserID: "admin"}, "fr", "Europe/Paris")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ids := []int64{admin.ID}
+	err = st.Update(ctx, func(tx consultation.Tx) error {
+		for i := 1; i < members; i++ {
+			m := &consultation.Member{Name: fmt.Sprint("m", i), Status: consultation.Verified, Role: consultation.RoleMember, CreatedAt: now}
+			if err := tx.CreateMember(m, consultation.Identity{Platform: consultation.Console, UserID: fmt.Sprint("m", i)}); err != nil {
+				return err
+			}
+			ids = append(ids, m.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := consultation.Actor{MemberID: admin.ID}
+	c, err := svc.CreateConsultation(ctx, a, g.ID, "Bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := svc.SetPhase(ctx, a, c.ID, consultation.Collecting, consultation.PhaseOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	for p := 1; p <= props; p++ {
+		i, err := svc.SubmitIdea(ctx, a, c.ID, g.ID, fmt.Sprint("idée numéro ", p))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := svc.GroupIdeas(ctx, a, c.ID, []int{i.Number}, fmt.Sprint("Proposition ", p)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if _, err := svc.SetPhase(ctx, a, c.ID, consultation.Evaluating, consultation.PhaseOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	return svc, c.ID, ids
+}
+
+// BenchmarkRate measures ratings stored durably (WAL, synchronous=FULL)
+// through the service, from 64 concurrent members: one transaction and one
+// fsync per rating (group commit off) against group commit. Each Rate call
+// returns only after its transaction has committed.
+func BenchmarkRate(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		maxBatch int
+	}{
+		{"one-per-transaction", 1},
+		{"group-commit", 256},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			st, err := storage.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), storage.WithMaxBatch(tc.maxBatch))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			svc, cid, ids := evaluation(b, st, 500, 30)
+			var next atomic.Int64
+			b.SetParallelism(32) // 64 goroutines on 2 cores
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				r := rand.New(rand.NewPCG(uint64(next.Add(1)), 7))
+				for pb.Next() {
+					m := ids[r.IntN(len(ids))]
+					axis := consultation.Impact
+					if r.IntN(2) == 0 {
+						axis = consultation.Effort
+					}
+					if _, err := svc.Rate(context.Background(), consultation.Actor{MemberID: m}, cid, 1, 1+r.IntN(30), axis, 1+r.IntN(5)); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ratings/s")
+		})
+	}
+}
+
+// BenchmarkResults measures the results of an evaluation with 100,000
+// members who each rated 30 proposals (3,000,000 ratings), computed from
+// SQLite: the joint counts, the participation and the ranking.
+func BenchmarkResults(b *testing.B) {
+	const members, props = 100_000, 30
+	ctx := context.Background()
+	path := filepath.Join(b.TempDir(), "bench.db")
+	st, err := storage.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	svc, cid, _ := evaluation(b, st, 2, props)
+	c, err := svc.Consultation(ctx, cid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The ratings go in with one statement on a side connection: what is
+	// measured is reading them back, not writing them.
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `WITH RECURSIVE voter(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM voter WHERE n < ?)
+		INSERT INTO ratings (round_id, voter, proposal_id, impact, effort)
+		SELECT r.id, 'v' || voter.n, p.id, 1 + abs(random()) % 5, 1 + abs(random()) % 5
+		FROM voter, proposals p, rounds r WHERE p.consultation_id = ? AND r.consultation_id = ? AND r.number = 1`, members, cid, cid)
+	if err != nil {
+		b.Fatal(err)
+	}
+	admin := consultation.Actor{MemberID: c.CreatedBy}
+	if _, err := svc.SetPhase(ctx, admin, cid, consultation.Results, consultation.PhaseOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		res, err := svc.Results(ctx, cid)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Voters != members || res.Outcomes[0].Raters != members {
+			b.Fatalf("results counted %d voters, %d raters; want %d", res.Voters, res.Outcomes[0].Raters, members)
+		}
+	}
+}
+
+// BenchmarkPutRating measures the store alone: one rating written per
+// Update from 64 concurrent callers, durably, with group commit off (one
+// transaction and one fsync per rating) and on.
+func BenchmarkPutRating(b *testing.B) {
+	for _, tc := range []struct {
+		name     string
+		maxBatch int
+	}{
+		{"one-per-transaction", 1},
+		{"group-commit", 256},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			st, err := storage.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"), storage.WithMaxBatch(tc.maxBatch))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer st.Close()
+			_, cid, _ := evaluation(b, st, 2, 30)
+			var roundID int64
+			var propIDs []int64
+			err = st.View(context.Background(), func(tx consultation.Tx) error {
+				rd, err := tx.Round(cid, 1)
+				if err != nil {
+					return err
+				}
+				roundID = rd.ID
+				ps, err := tx.Proposals(cid)
+				for _, p := range ps {
+					propIDs = append(propIDs, p.ID)
+				}
+				return err
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var next atomic.Int64
+			b.SetParallelism(32)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				r := rand.New(rand.NewPCG(uint64(next.Add(1)), 9))
+				for pb.Next() {
+					rt := consultation.Rating{RoundID: roundID, ProposalID: propIDs[r.IntN(len(propIDs))], Voter: fmt.Sprint("v", r.IntN(10000)), Impact: 1 + r.IntN(5), Effort: 1 + r.IntN(5)}
+					if err := st.Update(context.Background(), func(tx consultation.Tx) error { return tx.PutRating(rt) }); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ratings/s")
+		})
+	}
+}
