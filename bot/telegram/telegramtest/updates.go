@@ -47,7 +47,44 @@ func (s *Server) Enqueue(kind string, payload any) Update {
 	if err != nil {
 		s.tb.Fatalf("telegramtest: %v", err)
 	}
-	return Update{ID: id}
+	u := Update{ID: id}
+	if kind == "callback_query" {
+		// Telegram lets the bot answer any query it delivered, forged
+		// data included.
+		u.CallbackQueryID, u.ChatID, u.MessageID = s.registerQueryLocked(payload)
+	}
+	return u
+}
+
+// registerQueryLocked records a callback query built by a test so that it
+// can be answered once, and returns its ID, chat and message.
+func (s *Server) registerQueryLocked(payload any) (string, int64, int) {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return "", 0, 0
+	}
+	var q struct {
+		ID      string `json:"id"`
+		Data    string `json:"data"`
+		Message *struct {
+			MessageID int `json:"message_id"`
+			Chat      struct {
+				ID int64 `json:"id"`
+			} `json:"chat"`
+		} `json:"message"`
+	}
+	if json.Unmarshal(raw, &q) != nil || q.ID == "" {
+		return "", 0, 0
+	}
+	var chat int64
+	var msg int
+	if q.Message != nil {
+		chat, msg = q.Message.Chat.ID, q.Message.MessageID
+	}
+	if _, exists := s.queries[q.ID]; !exists {
+		s.queries[q.ID] = &query{chatID: chat, messageID: msg, data: q.Data}
+	}
+	return q.ID, chat, msg
 }
 
 // SendText queues a text message from a user in chat, as Telegram delivers

@@ -1,0 +1,196 @@
+package telegram_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"atelier/bot/telegram/telegramtest"
+)
+
+// benchMembers is how many members rate at the same time.
+const benchMembers = 32
+
+// member is a verified member with a ballot open in their private chat.
+type member struct {
+	user   telegramtest.User
+	chat   telegramtest.Chat
+	ballot int
+	next   int
+}
+
+// ballots sets up an open evaluation and n members with their ballots.
+func (e *env) ballots(tb testing.TB, n int) []*member {
+	tb.Helper()
+	cid := e.collecting()
+	var ms []*member
+	for i := range n {
+		u := telegramtest.User{ID: int64(5000 + i), FirstName: "M" + strconv.Itoa(i), Username: "m" + strconv.Itoa(i), LanguageCode: "fr"}
+		e.say(group, u, "/aide")
+		e.say(group, alice, "/verifier @"+u.Username)
+		ms = append(ms, &member{user: u, chat: telegramtest.PrivateChat(u)})
+	}
+	for i := 1; i <= 4; i++ {
+		e.say(group, bob, "/idea Idée numéro "+strconv.Itoa(i)+" pour le banc d'essai")
+	}
+	e.say(group, alice, "/group 1 2 Premier")
+	e.say(group, alice, "/group 3 4 Second")
+	e.say(group, alice, "/poll open")
+	for _, m := range ms {
+		m.ballot = only(tb, e.say(m.chat, m.user, "/start b_"+strconv.FormatInt(cid, 10))).ID
+	}
+	return ms
+}
+
+// rateData returns the data of an impact button of the shown proposal,
+// alternating values so that every press changes the ballot.
+func (m *member) rateData(tb testing.TB, srv *telegramtest.Server) string {
+	msg, _ := srv.Message(m.chat.ID, m.ballot)
+	m.next++
+	want := "_i_" + strconv.Itoa(2+2*(m.next%2))
+	for _, b := range msg.Buttons() {
+		if strings.HasSuffix(b.CallbackData, want) {
+			return b.CallbackData
+		}
+	}
+	tb.Fatalf("ballot has no %s button", want)
+	return ""
+}
+
+// pressAll presses one button per member and waits until every press was
+// answered; it returns how many presses it made.
+func pressAll(tb testing.TB, srv *telegramtest.Server, ms []*member, data func(*member) string) int {
+	answered := len(srv.CallbackAnswers())
+	for _, m := range ms {
+		srv.PressButton(m.chat, m.user, m.ballot, data(m))
+	}
+	want := answered + len(ms)
+	if err := srv.WaitFor(ctxT(tb), func() bool { return len(srv.CallbackAnswers()) >= want }); err != nil {
+		tb.Fatalf("presses not answered: %v", err)
+	}
+	return len(ms)
+}
+
+// echoBot runs go-telegram/bot with a bare handler that answers each
+// press and edits the pressed message, on srv; it returns the members'
+// messages.
+func echoBot(tb testing.TB, srv *telegramtest.Server, n int) []*member {
+	tb.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
+		{Text: "2", CallbackData: "e_2"}, {Text: "4", CallbackData: "e_4"},
+	}}}
+	b, err := tgbot.New(srv.Token(), tgbot.WithServerURL(srv.URL()), tgbot.WithSkipGetMe(),
+		tgbot.WithDefaultHandler(func(ctx context.Context, b *tgbot.Bot, u *models.Update) {
+			q := u.CallbackQuery
+			if q == nil || q.Message.Message == nil || !strings.HasPrefix(q.Data, "e_") {
+				return
+			}
+			b.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: "ok " + q.Data})
+			b.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: q.Message.Message.Chat.ID, MessageID: q.Message.Message.ID,
+				Text: "pressed " + q.Data, ReplyMarkup: kb})
+		}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var ms []*member
+	for i := range n {
+		u := telegramtest.User{ID: int64(9000 + i), FirstName: "E" + strconv.Itoa(i)}
+		msg, err := b.SendMessage(ctx, &tgbot.SendMessageParams{ChatID: u.ID, Text: "echo", ReplyMarkup: kb})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		ms = append(ms, &member{user: u, chat: telegramtest.PrivateChat(u), ballot: msg.ID})
+	}
+	done := make(chan struct{})
+	go func() { b.Start(ctx); close(done) }()
+	tb.Cleanup(func() { cancel(); <-done })
+	return ms
+}
+
+// BenchmarkRating measures ratings per second end to end (press → stored →
+// callback answered and ballot edited) through the fake Bot API, against a
+// bare go-telegram/bot echo handler on the same server in the same run.
+func BenchmarkRating(b *testing.B) {
+	e := start(b)
+	ms := e.ballots(b, benchMembers)
+	b.ResetTimer()
+
+	rounds := max(1, b.N/benchMembers)
+	t0 := time.Now()
+	n := 0
+	for range rounds {
+		n += pressAll(b, e.srv, ms, func(m *member) string { return m.rateData(b, e.srv) })
+	}
+	atelier := float64(n) / time.Since(t0).Seconds()
+
+	// Two pollers on one bot conflict, as on Telegram: stop ours first.
+	b.StopTimer()
+	e.stop()
+	echo := echoBot(b, e.srv, benchMembers)
+	b.StartTimer()
+	t0 = time.Now()
+	n = 0
+	for range rounds {
+		n += pressAll(b, e.srv, echo, func(m *member) string {
+			m.next++
+			return "e_" + strconv.Itoa(2+2*(m.next%2))
+		})
+	}
+	bare := float64(n) / time.Since(t0).Seconds()
+	b.StopTimer()
+	b.ReportMetric(atelier, "ratings/s")
+	b.ReportMetric(bare, "echo/s")
+	b.ReportMetric(atelier/bare, "ratio")
+	b.ReportMetric(0, "ns/op")
+}
+
+// BenchmarkBurst sends 500 presses at 500 a second and reports the time
+// from each press to its callback answer. It is a load figure, not a test:
+// nothing is asserted on time.
+func BenchmarkBurst(b *testing.B) {
+	e := start(b)
+	ms := e.ballots(b, benchMembers)
+	const burst = 500
+	var lat []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		sentAt := map[string]time.Time{}
+		seen := len(e.srv.CallbackAnswers())
+		tick := time.NewTicker(time.Second / burst)
+		for i := range burst {
+			m := ms[i%len(ms)]
+			u := e.srv.PressButton(m.chat, m.user, m.ballot, m.rateData(b, e.srv))
+			sentAt[u.CallbackQueryID] = time.Now()
+			<-tick.C
+		}
+		tick.Stop()
+		answered := map[string]bool{}
+		err := e.srv.WaitFor(ctxT(b), func() bool {
+			as := e.srv.CallbackAnswers()
+			now := time.Now()
+			for _, a := range as[seen:] {
+				if t, ok := sentAt[a.QueryID]; ok && !answered[a.QueryID] {
+					answered[a.QueryID] = true
+					lat = append(lat, now.Sub(t))
+				}
+			}
+			return len(answered) == burst
+		})
+		if err != nil {
+			b.Fatalf("burst not answered: %v (%d of %d)", err, len(answered), burst)
+		}
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))] }
+	b.ReportMetric(float64(pct(0.50).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(pct(0.99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(0, "ns/op")
+}

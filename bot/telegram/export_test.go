@@ -1,0 +1,24 @@
+package telegram
+
+import (
+	"context"
+	"time"
+)
+
+// SetSleep replaces the adapter's way of waiting, so that tests can run a
+// fake clock instead of sleeping.
+func SetSleep(a *Adapter, sleep func(ctx context.Context, d time.Duration) error) { a.sleep = sleep }
+
+// SetHooks installs functions run before and after the chat layer handles
+// each update.
+func SetHooks(a *Adapter, before, after func(ctx context.Context, updateID int64)) {
+	a.beforeHandle, a.afterHandle = before, after
+}
+
+// WebhookAddr returns the address the webhook server listens on, once it
+// does.
+func WebhookAddr(a *Adapter) string {
+	a.webhookMu.Lock()
+	defer a.webhookMu.Unlock()
+	return a.webhookAddr
+}

@@ -1,0 +1,248 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+)
+
+const (
+	pollTimeout = 25 * time.Second // the long poll Telegram holds open
+	pollLimit   = 100
+	maxBackoff  = 30 * time.Second
+	offsetEvery = time.Second
+	// parallelChats bounds how many chats of one batch are handled at once.
+	parallelChats = 32
+)
+
+// apiError is an error answer of the Bot API to a call the adapter makes
+// itself.
+type apiError struct {
+	Code        int
+	Description string
+	RetryAfter  int
+}
+
+func (e *apiError) Error() string {
+	return fmt.Sprintf("telegram: %d %s", e.Code, e.Description)
+}
+
+// runPolling is the long-polling loop. The offset sent to Telegram (which
+// confirms every update below it) and the one stored in the database only
+// move past a batch once every update of it was handled.
+func (a *Adapter) runPolling(ctx context.Context) error {
+	offset := int64(0)
+	if s, err := a.svc.State(ctx, stateOffset); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("telegram: read offset: %w", err)
+	} else if s != "" {
+		if offset, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return fmt.Errorf("telegram: stored offset %q: %w", s, err)
+		}
+	}
+	// A webhook left set by an earlier run makes getUpdates fail.
+	if _, err := a.tg.DeleteWebhook(ctx, nil); err != nil && ctx.Err() == nil {
+		a.log.Warn("delete webhook", "error", redact(err.Error(), a.cfg.Token))
+	}
+	backoff := time.Duration(0)
+	stored := time.Now()
+	for ctx.Err() == nil {
+		updates, err := a.getUpdates(ctx, offset)
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			var ae *apiError
+			switch {
+			case errors.As(err, &ae) && ae.RetryAfter > 0:
+				backoff = time.Duration(ae.RetryAfter) * time.Second
+			case backoff == 0:
+				backoff = time.Second
+			default:
+				backoff = min(2*backoff, maxBackoff)
+			}
+			a.log.Warn("get updates", "error", err, "retry_in", backoff)
+			if a.sleep(ctx, backoff) != nil {
+				break
+			}
+			continue
+		}
+		backoff = 0
+		if len(updates) == 0 {
+			continue
+		}
+		if !a.handleBatch(ctx, updates) {
+			break // stopping: what was not handled will be delivered again
+		}
+		if next := updates[len(updates)-1].ID + 1; next > offset {
+			offset = next
+			// Storing the offset is only an optimisation of restarts (a
+			// redelivered update changes nothing), so it is written at
+			// most once a second rather than once a batch.
+			if time.Since(stored) >= offsetEvery {
+				a.storeOffset(ctx, offset)
+				stored = time.Now()
+			}
+		}
+	}
+	a.storeOffset(context.WithoutCancel(ctx), offset)
+	return nil
+}
+
+// storeOffset records the next update to ask for.
+func (a *Adapter) storeOffset(ctx context.Context, offset int64) {
+	if offset == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := a.svc.PutState(ctx, stateOffset, strconv.FormatInt(offset, 10)); err != nil {
+		a.log.Error("store offset", "error", err)
+	}
+}
+
+// handleBatch handles updates, each chat's in order and chats in parallel,
+// and reports whether all were handled.
+func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) bool {
+	for _, u := range updates {
+		if m := u.Message; m != nil && (m.MigrateToChatID != 0 || m.MigrateFromChatID != 0) {
+			// A group becoming a supergroup ties two chats together:
+			// keep the whole batch in Telegram's order.
+			for _, u := range updates {
+				if !a.process(ctx, u) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	var order []int64
+	byChat := map[int64][]*models.Update{}
+	for _, u := range updates {
+		k := chatKey(u)
+		if _, ok := byChat[k]; !ok {
+			order = append(order, k)
+		}
+		byChat[k] = append(byChat[k], u)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	complete := true
+	sem := make(chan struct{}, parallelChats)
+	for _, k := range order {
+		us := byChat[k]
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			for _, u := range us {
+				if !a.process(ctx, u) {
+					mu.Lock()
+					complete = false
+					mu.Unlock()
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return complete
+}
+
+// getUpdates calls getUpdates. go-telegram/bot has no public method for it
+// (its own loop confirms updates before handling them), so the call is made
+// here, on the same base URL and token.
+func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Update, error) {
+	body, err := json.Marshal(struct {
+		Offset         int64    `json:"offset,omitempty"`
+		Limit          int      `json:"limit"`
+		Timeout        int      `json:"timeout"`
+		AllowedUpdates []string `json:"allowed_updates"`
+	}{offset, pollLimit, int(pollTimeout / time.Second), allowedUpdates})
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, pollTimeout+15*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.cfg.APIURL+"/bot"+a.cfg.Token+"/getUpdates", bytes.NewReader(body))
+	if err != nil {
+		return nil, errors.New("telegram: getUpdates: bad API URL")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL holds the token
+		}
+		return nil, fmt.Errorf("telegram: getUpdates: %s", redact(err.Error(), a.cfg.Token))
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("telegram: getUpdates: read: %w", err)
+	}
+	var env struct {
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
+		Parameters  struct {
+			RetryAfter int `json:"retry_after"`
+		} `json:"parameters"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, fmt.Errorf("telegram: getUpdates: HTTP %d, undecodable answer: %w", resp.StatusCode, err)
+	}
+	if !env.OK {
+		return nil, &apiError{Code: env.ErrorCode, Description: env.Description, RetryAfter: env.Parameters.RetryAfter}
+	}
+	updates := make([]*models.Update, 0, len(env.Result))
+	for _, raw := range env.Result {
+		u := new(models.Update)
+		if err := json.Unmarshal(raw, u); err != nil {
+			// One update the library cannot read must not block the
+			// others forever: keep its id so the offset passes it.
+			var id struct {
+				ID int64 `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &id) != nil {
+				return nil, fmt.Errorf("telegram: getUpdates: %w", err)
+			}
+			a.log.Error("decode update", "update", id.ID, "error", err)
+			u = &models.Update{ID: id.ID}
+		}
+		updates = append(updates, u)
+	}
+	return updates, nil
+}
+
+// chatKey returns the chat an update belongs to, for ordering.
+func chatKey(u *models.Update) int64 {
+	switch {
+	case u.Message != nil:
+		return u.Message.Chat.ID
+	case u.CallbackQuery != nil:
+		if m := u.CallbackQuery.Message.Message; m != nil {
+			return m.Chat.ID
+		}
+		if m := u.CallbackQuery.Message.InaccessibleMessage; m != nil {
+			return m.Chat.ID
+		}
+		return u.CallbackQuery.From.ID
+	case u.MyChatMember != nil:
+		return u.MyChatMember.Chat.ID
+	}
+	return 0
+}

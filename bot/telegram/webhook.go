@@ -1,0 +1,108 @@
+package telegram
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	tgbot "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// runWebhook serves Telegram's webhook calls until ctx ends. An update is
+// answered 200 only once handled, so Telegram delivers again whatever a
+// crash interrupted.
+func (a *Adapter) runWebhook(ctx context.Context) error {
+	wh := a.cfg.Webhook
+	u, err := url.Parse(wh.PublicURL)
+	if err != nil || u.Host == "" {
+		return errors.New("telegram: invalid webhook URL")
+	}
+	path := u.Path
+	if path == "" {
+		path = "/"
+	}
+	ln, err := net.Listen("tcp", wh.Listen)
+	if err != nil {
+		return fmt.Errorf("telegram: webhook: %w", err)
+	}
+	a.webhookMu.Lock()
+	a.webhookAddr = ln.Addr().String()
+	a.webhookMu.Unlock()
+
+	mux := http.NewServeMux()
+	mux.Handle(path, a.webhookHandler(ctx))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	_, err = retry(ctx, a, func() (bool, error) {
+		return a.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{URL: wh.PublicURL, SecretToken: wh.SecretToken, AllowedUpdates: allowedUpdates})
+	})
+	if err != nil {
+		srv.Close()
+		<-served
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("telegram: setWebhook: %s", a.clean(err))
+	}
+
+	select {
+	case <-ctx.Done():
+	case err := <-served:
+		return fmt.Errorf("telegram: webhook server: %w", err)
+	}
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(stop); err != nil {
+		srv.Close()
+	}
+	<-served
+	return nil
+}
+
+func (a *Adapter) webhookHandler(run context.Context) http.Handler {
+	secret := []byte(a.cfg.Webhook.SecretToken)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		got := []byte(r.Header.Get("X-Telegram-Bot-Api-Secret-Token"))
+		if len(secret) > 0 && subtle.ConstantTimeCompare(got, secret) != 1 {
+			http.Error(w, "forbidden", http.StatusForbidden)
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 16<<20))
+		if err != nil {
+			http.Error(w, "bad request", http.StatusBadRequest)
+			return
+		}
+		u := new(models.Update)
+		if err := json.Unmarshal(body, u); err != nil {
+			// Redelivering an update nobody can read helps no one.
+			a.log.Error("decode update", "error", err)
+			w.WriteHeader(http.StatusOK)
+			return
+		}
+		// Handling stops with the adapter, not with Telegram's request:
+		// an update handled after Telegram gave up is deduplicated when it
+		// comes again.
+		unlock := a.chatLocks.lock(chatKey(u))
+		done := a.process(run, u)
+		unlock()
+		if !done {
+			http.Error(w, "stopping", http.StatusServiceUnavailable)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+}

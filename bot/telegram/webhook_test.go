@@ -1,0 +1,72 @@
+package telegram_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"atelier/bot/telegram"
+	"atelier/bot/telegram/telegramtest"
+)
+
+func TestWebhook(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	// The fake has no webhooks: answer setWebhook here, pass the rest on.
+	target, _ := url.Parse(srv.URL())
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	var setWebhook atomic.Int32
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(strings.ToLower(r.URL.Path), "/setwebhook") {
+			setWebhook.Add(1)
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"ok":true,"result":true}`))
+			// Wake WaitFor, which watches the fake's state.
+			if resp, err := http.Post(srv.URL()+"/bot"+srv.Token()+"/getMe", "application/json", nil); err == nil {
+				resp.Body.Close()
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(front.Close)
+	e := start(t, withServer(srv), func(c *envConfig) {
+		c.apiURL = front.URL
+		c.webhook = &telegram.WebhookConfig{Listen: "127.0.0.1:0", PublicURL: "https://bot.example.org/tg/hook", SecretToken: "s3cret"}
+	})
+	var addr string
+	if err := srv.WaitFor(ctxT(t), func() bool { addr = telegram.WebhookAddr(e.a); return addr != "" && setWebhook.Load() > 0 }); err != nil {
+		t.Fatalf("webhook not set up: %v", err)
+	}
+	update := `{"update_id":7,"message":{"message_id":1,"date":1,"chat":{"id":-4001,"type":"group","title":"G"},` +
+		`"from":{"id":1002,"is_bot":false,"first_name":"Alice","language_code":"en"},"text":"/help","entities":[{"type":"bot_command","offset":0,"length":5}]}}`
+	tests := []struct {
+		secret string
+		want   int
+	}{
+		{"wrong", http.StatusForbidden},
+		{"s3cret", http.StatusOK},
+	}
+	for _, tt := range tests {
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(update))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Telegram-Bot-Api-Secret-Token", tt.secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("secret %q: status %d; want %d", tt.secret, resp.StatusCode, tt.want)
+		}
+	}
+	// Answered 200 only after handling: the reply is already there.
+	m, ok := srv.LastMessage(-4001)
+	if !ok {
+		t.Fatal("no reply to the webhook update")
+	}
+	wantContains(t, "reply", m.Plain, "Atelier — internal consultations")
+}
