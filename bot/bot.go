@@ -54,6 +54,11 @@ const (
 	// Private is for the sender's eyes only: a private chat on Telegram and
 	// the console, an ephemeral message on Discord.
 	Private
+	// Direct is another member's private chat with the bot, named by
+	// Reply.UserID on the event's platform (a notice to an idea's author).
+	// Adapters that cannot reach the person skip it: it never falls back
+	// to the group.
+	Direct
 )
 
 // Reply is one message the bot sends in answer to an event.
@@ -74,6 +79,8 @@ type Reply struct {
 	// that cannot write to the person privately yet (a Telegram user who
 	// never opened the bot's chat) offers it as a deep link instead.
 	Resume string
+	// UserID is the platform user id of the recipient of a Direct reply.
+	UserID string
 }
 
 // Button is one button under a message.
@@ -119,6 +126,10 @@ func New(svc *consultation.Service, cfg Config, log *slog.Logger) *Bot {
 	}
 	return &Bot{svc: svc, cfg: cfg, log: log}
 }
+
+// Lang returns the language for a platform language code, falling back
+// to the configured default.
+func (b *Bot) Lang(code string) Lang { return ParseLang(code, b.cfg.Locale) }
 
 // Service returns the domain service the bot calls.
 func (b *Bot) Service() *consultation.Service { return b.svc }

@@ -94,8 +94,6 @@ func Matrix(outcomes []*consultation.Outcome) ([]byte, error) {
 	}
 	drawText(img, margin+plot/2-40, size-30, 4, "EFFORT", black)
 	drawText(img, 12, margin-40, 4, "IMPACT", black)
-	drawText(img, margin+8, margin+8, 2, "QUICK WINS", black)
-	drawText(img, margin+mid+8, margin+8, 2, "MAJOR", black)
 	// Proposals sharing a spot are fanned out so every number stays legible.
 	used := map[[2]int]int{}
 	dot := color.RGBA{0x1f, 0x4e, 0x9c, 0xff}
@@ -106,8 +104,12 @@ func Matrix(outcomes []*consultation.Outcome) ([]byte, error) {
 		x, y := at(o.Effort.Median), plot-at(o.Impact.Median)
 		k := used[[2]int{x, y}]
 		used[[2]int{x, y}]++
-		x += (k % 4) * 26
-		y += (k / 4) * 22
+		dx := (k % 3) * 44
+		if x+dx+40 > plot+margin-20 {
+			dx = -dx // fan out leftwards near the right edge
+		}
+		x += dx
+		y += (k / 3) * 20
 		fill(x-6, y-6, x+6, y+6, dot)
 		drawText(img, margin+x+9, margin+y-7, 3, strconv.Itoa(o.Proposal.Number), black)
 	}

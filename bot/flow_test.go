@@ -1,0 +1,139 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"atelier/bot"
+	"atelier/consultation"
+)
+
+func t0ctx() context.Context { return context.Background() }
+
+func evOf(text, data string) bot.Event { return bot.Event{Text: text, Data: data} }
+
+// rateAll has each user rate every proposal from their private ballot.
+func (h *harness) rateAll(users map[string][3][2]int) {
+	h.t.Helper()
+	for user, scores := range users {
+		h.press(user, "", "b_1")
+		for p, s := range scores {
+			h.press(user, "dm", dataFor(p+1, "i", s[0]))
+			h.press(user, "dm", dataFor(p+1, "e", s[1]))
+		}
+	}
+}
+
+func dataFor(p int, axis string, v int) string {
+	if v == consultation.DontKnow {
+		v = 0
+	}
+	return "r_1_1_" + itoa(p) + "_" + axis + "_" + itoa(v)
+}
+
+func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
+
+func TestSecretBallotAndResults(t *testing.T) {
+	h := newHarness(t, "fr")
+	h.setup()
+	h.say("alice", "", "/poll open")
+	h.rateAll(map[string][3][2]int{
+		"bob":   {{5, 1}, {4, 4}, {1, 5}},
+		"carol": {{4, 2}, {consultation.DontKnow, 4}, {2, 4}},
+		"alice": {{5, 2}, {5, 5}, {1, 4}},
+	})
+	// Changing one's mind is allowed until the close.
+	h.press("bob", "dm", dataFor(3, "i", 2))
+	turnout := h.say("alice", "", "/poll")
+	if !strings.Contains(turnout, "3 membres sur 4") {
+		t.Errorf("turnout = %q", turnout)
+	}
+	// Nobody, not even the admin, can read another member's ballot: a
+	// ballot view only ever shows the presser's own ratings.
+	mine := h.press("admin", "", "b_1")
+	if !strings.Contains(mine, "impact : — · effort : —") {
+		t.Errorf("admin's ballot shows ratings before the admin rated: %q", mine)
+	}
+	res := h.say("alice", "", "/poll close")
+	for _, want := range []string{"1. P1 Covoiturage — gain rapide", "2. P2 Formation — grand projet", "3. P3 Logo — ingrat", "3 votant·es sur 4"} {
+		if !strings.Contains(res, want) {
+			t.Errorf("results lack %q:\n%s", want, res)
+		}
+	}
+	golden(t, "results.golden", res)
+	syn := h.synthesis()
+	golden(t, "synthesis.golden", syn)
+}
+
+func (h *harness) synthesis() string {
+	h.t.Helper()
+	s, err := h.svc.Synthesis(context.Background(), 1)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	paris, _ := time.LoadLocation("Europe/Paris")
+	return bot.SynthesisMarkdown(s, bot.French, paris)
+}
+
+func TestAdoptionVote(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		votes   map[string]string
+		quorum  string
+		adopted string
+	}{
+		{"adopted", map[string]string{"bob": "y", "carol": "y", "alice": "n"}, "50", "adoptée"},
+		{"rejected", map[string]string{"bob": "n", "carol": "n", "alice": "y"}, "50", "n'est pas adoptée"},
+		{"no quorum", map[string]string{"bob": "y"}, "60", "Quorum non atteint"},
+		{"abstentions count for turnout only", map[string]string{"bob": "a", "carol": "a", "alice": "y"}, "75", "adoptée"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, "fr")
+			h.setup()
+			h.say("alice", "", "/poll open")
+			h.rateAll(map[string][3][2]int{"bob": {{5, 1}, {4, 4}, {1, 5}}})
+			h.say("alice", "", "/poll close")
+			open := h.say("alice", "", "/synthese vote quorum "+tc.quorum+" %")
+			if !strings.Contains(open, "Quorum : "+tc.quorum+" %") {
+				t.Fatalf("vote opening = %q", open)
+			}
+			for who, v := range tc.votes {
+				h.press(who, "", "v_1_"+v)
+			}
+			live := h.say("bob", "", "/synthese")
+			if !strings.Contains(live, "Le détail sera publié à la clôture") {
+				t.Errorf("the split is shown while the vote is open: %q", live)
+			}
+			out := h.say("alice", "", "/vote fermer")
+			if !strings.Contains(out, tc.adopted) {
+				t.Errorf("outcome = %q; want %q", out, tc.adopted)
+			}
+		})
+	}
+}
+
+func TestDuplicateEventHandledOnce(t *testing.T) {
+	h := newHarness(t, "fr")
+	h.setup()
+	h.say("alice", "", "/phase collecte")
+	ev := bot.Event{Platform: consultation.Console, ID: "42", Chat: bot.Chat{ID: "main"}, From: bot.User{ID: "bob", Username: "bob"}, Text: "/idee Une idée envoyée deux fois"}
+	first := h.bot.Handle(context.Background(), ev)
+	second := h.bot.Handle(context.Background(), ev)
+	if len(first) != 1 || len(second) != 0 {
+		t.Fatalf("replies: first %d, second %d; want 1 then 0", len(first), len(second))
+	}
+	ideas, _ := h.svc.Ideas(context.Background(), 1)
+	if len(ideas) != 4 {
+		t.Errorf("%d ideas; want 4 (the duplicate must not add one)", len(ideas))
+	}
+}
+
+func TestDigest(t *testing.T) {
+	h := newHarness(t, "en")
+	h.setup()
+	h.say("alice", "", "/poll open until 2026-12-01 18:00")
+	h.rateAll(map[string][3][2]int{"bob": {{5, 1}, {4, 4}, {1, 5}}})
+	golden(t, "digest.golden", h.say("bob", "", "/digest"))
+}

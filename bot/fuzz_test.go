@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzParseCommand checks that any text parses without panicking, that a
+// command's name is canonical or empty, and that arguments come from the
+// text.
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"/idea Créer un intranet", "/idée@AtelierBot  l'écologie d'abord", "/IDEE x", "/@bot", "/", "//", "bonjour", " /aide", "/regrouper 1,2 : Titre", "/start b_12", "/\u202eevil", "/idea\x00\x01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		c, ok := ParseCommand(text)
+		if !ok {
+			return
+		}
+		if c.Name != "" && aliases[c.Name] != c.Name {
+			t.Errorf("ParseCommand(%q).Name = %q, not canonical", text, c.Name)
+		}
+		if !utf8.ValidString(c.Args) || !strings.Contains(text, c.Args) {
+			t.Errorf("ParseCommand(%q).Args = %q, not taken from the text", text, c.Args)
+		}
+	})
+}
+
+// FuzzParsePress checks that button data parses without panicking and that
+// whatever parses is canonical: formatting it again gives the same data,
+// so two spellings can never mean one button.
+func FuzzParsePress(f *testing.F) {
+	for _, s := range []string{"b_1", "n_12_3", "r_1_1_2_i_5", "r_1_1_2_e_0", "v_3_y", "v_3_x", "r_01_1_1_i_1", "r_1_1_1_i_6", "b_-1", "b_99999999999999999999", "r_1_1_1_i_1_", "n_1", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		p, ok := ParsePress(data)
+		if !ok {
+			return
+		}
+		if p.Consultation <= 0 {
+			t.Fatalf("ParsePress(%q) accepted consultation %d", data, p.Consultation)
+		}
+		var again string
+		switch p.Kind {
+		case 'b':
+			again = ballotData(p.Consultation)
+		case 'n':
+			again = showData(p.Consultation, p.Proposal)
+		case 'r':
+			again = rateData(p.Consultation, p.Round, p.Proposal, p.Axis, p.Value)
+		case 'v':
+			again = voteButtons(French, p.Consultation)[0][map[string]int{"yes": 0, "no": 1, "abstain": 2}[string(p.Choice)]].Data
+		default:
+			t.Fatalf("ParsePress(%q) kind %q", data, p.Kind)
+		}
+		if again != data {
+			t.Errorf("ParsePress(%q) formats back as %q", data, again)
+		}
+	})
+}

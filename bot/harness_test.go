@@ -1,0 +1,136 @@
+package bot_test
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"atelier/bot"
+	"atelier/consultation"
+	"atelier/storage"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(time.Second)
+	return c.now
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	for i := range p {
+		p[i] = byte(i)
+	}
+	return len(p), nil
+}
+
+// harness is a chat layer on a real SQLite file with a console group.
+type harness struct {
+	t     *testing.T
+	bot   *bot.Bot
+	svc   *consultation.Service
+	store *storage.Store
+	last  map[string][][]bot.Button // user → buttons of the last reply with some
+}
+
+func newHarness(t *testing.T, locale string) *harness {
+	t.Helper()
+	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	paris, _ := time.LoadLocation("Europe/Paris")
+	svc := consultation.NewService(st, consultation.Options{
+		Clock:  &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)},
+		Random: zeroReader{},
+		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
+	})
+	return &harness{t: t, bot: bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
+}
+
+// say sends a message from user in chat ("" is the group "main", "dm" the
+// user's private chat) and returns the replies' text.
+func (h *harness) say(user, chat, text string) string {
+	h.t.Helper()
+	return h.send(user, chat, bot.Event{Text: text})
+}
+
+func (h *harness) press(user, chat, data string) string {
+	h.t.Helper()
+	return h.send(user, chat, bot.Event{Data: data})
+}
+
+func (h *harness) send(user, chat string, ev bot.Event) string {
+	ev.Platform = consultation.Console
+	ev.From = bot.User{ID: user, Username: user, Name: user}
+	ev.Chat = bot.Chat{ID: "main", Title: "main"}
+	if chat == "dm" {
+		ev.Chat = bot.Chat{ID: "dm:" + user, Private: true}
+	} else if chat != "" {
+		ev.Chat = bot.Chat{ID: chat, Title: chat}
+	}
+	var out []string
+	for _, r := range h.bot.Handle(context.Background(), ev) {
+		out = append(out, r.Text.String()+r.Toast)
+		if len(r.Buttons) > 0 {
+			h.last[user] = r.Buttons
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// setup brings a consultation to evaluation: admin, organiser alice,
+// verified members bob and carol, three proposals.
+func (h *harness) setup() {
+	h.t.Helper()
+	for _, u := range []string{"alice", "bob", "carol", "zoe"} {
+		h.say(u, "", "/consultations")
+	}
+	for _, line := range []struct{ who, text string }{
+		{"admin", "/role @alice organiser"},
+		{"alice", "/verify @bob"},
+		{"alice", "/verify @carol"},
+		{"alice", "/consultation new Vie de section"},
+		{"alice", "/phase collecting"},
+		{"bob", "/idea Covoiturage pour les réunions"},
+		{"carol", "/idea Formation des nouveaux militants"},
+		{"bob", "/idea Changer le logo"},
+		{"alice", "/group 1 Covoiturage"},
+		{"alice", "/group 2 Formation"},
+		{"alice", "/group 3 Logo"},
+	} {
+		h.say(line.who, "", line.text)
+	}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from its golden file (go test ./bot -update, then review the diff)\n got:\n%s", name, got)
+	}
+}

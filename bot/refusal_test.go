@@ -1,0 +1,91 @@
+package bot_test
+
+import (
+	"strings"
+	"testing"
+
+	"atelier/consultation"
+)
+
+// TestRefusals checks that every kind of bad input gets a clear answer in
+// the user's language and changes nothing.
+func TestRefusals(t *testing.T) {
+	type step struct {
+		who, chat, text, data string
+	}
+	for _, tc := range []struct {
+		name   string
+		locale string
+		before []step // brings the consultation to the right phase
+		do     step
+		want   string
+	}{
+		{"unknown command fr", "fr", nil, step{"bob", "", "/inconnue", ""}, "Tapez /aide"},
+		{"unknown command en", "en", nil, step{"bob", "", "/unknown", ""}, "Type /help"},
+		{"missing argument fr", "fr", nil, step{"bob", "", "/idee", ""}, "Exemple : /idee"},
+		{"missing argument en", "en", nil, step{"bob", "", "/idea", ""}, "Example: /idea"},
+		{"too short", "fr", []step{{"alice", "", "/phase collecte", ""}}, step{"bob", "", "/idee ok", ""}, "au moins 3 caractères"},
+		{"too long", "en", []step{{"alice", "", "/phase collecting", ""}}, step{"bob", "", "/idea " + strings.Repeat("a", 1001), ""}, "at most 1000 characters (this one has 1001)"},
+		{"wrong phase", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "/idee Une idée", ""}, "phase « évaluation »"},
+		{"unverified", "fr", []step{{"alice", "", "/phase collecte", ""}}, step{"zoe", "", "/idee Je veux participer", ""}, "Seuls les membres vérifiés"},
+		{"unverified en", "en", []step{{"alice", "", "/phase collecting", ""}}, step{"zoe", "", "/idea I want in", ""}, "Only verified members"},
+		{"organiser command by a member", "fr", nil, step{"bob", "", "/phase collecte", ""}, "réservée aux organisateurs"},
+		{"role by an organiser", "en", nil, step{"alice", "", "/role @bob admin", ""}, "for admins only"},
+		{"idea in private", "fr", nil, step{"bob", "dm", "/idee Une idée", ""}, "dans le groupe"},
+		{"deadline in the past", "fr", nil, step{"alice", "", "/phase collecte jusqu'au 01/01/2020 10h", ""}, "déjà passée"},
+		{"unreadable date", "en", nil, step{"alice", "", "/phase collecting until someday", ""}, "can't read that date"},
+		{"results while evaluating", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "/resultats", ""}, "restent cachées"},
+		{"garbage button", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "r_1_1_1_x_9"}, "pas valide"},
+		{"oversized button", "en", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "b_" + strings.Repeat("1", 70)}, "not valid"},
+		{"proposal of another consultation", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "r_1_1_9_i_4"}, "pas de proposition n°9"},
+		{"unknown consultation", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "r_7_1_1_i_4"}, "pas valide"},
+		{"old round", "en", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "r_1_2_1_i_4"}, "evaluation is closed"},
+		{"button of a closed poll", "fr", []step{{"alice", "", "/poll open", ""}, {"alice", "", "/poll close", ""}}, step{"bob", "", "", "r_1_1_1_i_4"}, "évaluation est fermée"},
+		{"unverified rating", "fr", []step{{"alice", "", "/poll open", ""}}, step{"zoe", "", "", "r_1_1_1_i_4"}, "Seuls les membres vérifiés"},
+		{"verified after the poll opened", "fr", []step{{"alice", "", "/poll open", ""}, {"alice", "", "/verify @zoe", ""}}, step{"zoe", "", "", "r_1_1_1_i_4"}, "après l'ouverture"},
+		{"vote before adoption", "en", nil, step{"bob", "", "/vote yes", ""}, "not open"},
+		{"withdraw someone else's idea", "fr", []step{{"alice", "", "/phase collecte", ""}, {"carol", "", "/idee Une idée de Carol", ""}}, step{"bob", "", "/retirer 4", ""}, "Seul·e l'auteur·rice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t, tc.locale)
+			h.setup()
+			for _, s := range tc.before {
+				h.send(s.who, s.chat, evOf(s.text, s.data))
+			}
+			before := h.snapshot()
+			got := h.send(tc.do.who, tc.do.chat, evOf(tc.do.text, tc.do.data))
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("reply = %q; want it to contain %q", got, tc.want)
+			}
+			if strings.Contains(got, "panic") || strings.Contains(got, "goroutine") || strings.Contains(got, ".go:") {
+				t.Errorf("reply leaks internals: %q", got)
+			}
+			if after := h.snapshot(); after != before {
+				t.Errorf("a refused action changed the state:\nbefore %s\nafter  %s", before, after)
+			}
+		})
+	}
+}
+
+// snapshot summarises what a refusal must not change.
+func (h *harness) snapshot() string {
+	h.t.Helper()
+	var b strings.Builder
+	c, err := h.svc.Consultation(t0ctx(), 1)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	b.WriteString(string(c.Phase))
+	ideas, _ := h.svc.Ideas(t0ctx(), 1)
+	for _, i := range ideas {
+		b.WriteString(" #" + i.Text)
+	}
+	if c.Round > 0 && c.Phase != consultation.Evaluating {
+		if res, err := h.svc.Results(t0ctx(), 1); err == nil {
+			for _, o := range res.Outcomes {
+				b.WriteString(" " + string(o.Quadrant))
+			}
+		}
+	}
+	return b.String()
+}
