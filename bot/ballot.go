@@ -123,9 +123,6 @@ var errForged = consultation.Errorf(consultation.EINVALID, "bad_button", "this b
 
 // press handles a button.
 func (b *Bot) press(r *request) ([]Reply, error) {
-	if out, ok, err := b.pressToken(r); ok {
-		return out, err
-	}
 	p, ok := ParsePress(r.ev.Data)
 	if !ok {
 		return nil, errForged
@@ -143,16 +140,12 @@ func (b *Bot) press(r *request) ([]Reply, error) {
 	case 'n':
 		return b.ballot(r, c, p.Proposal, true)
 	case 'r':
-		before, err := b.svc.Ballot(r.ctx, r.actor, c.ID)
-		if err != nil {
-			return nil, err
-		}
-		rating, err := b.svc.Rate(r.ctx, r.actor, c.ID, p.Round, p.Proposal, p.Axis, p.Value)
+		_, completed, err := b.svc.Rate(r.ctx, r.actor, c.ID, p.Round, p.Proposal, p.Axis, p.Value)
 		if err != nil {
 			return nil, err
 		}
 		show := p.Proposal
-		if rating.Complete() && !before.Mine[rating.ProposalID].Complete() {
+		if completed {
 			show = -p.Proposal // move on to the next unrated proposal
 		}
 		out, err := b.ballot(r, c, show, true)
@@ -224,7 +217,7 @@ func (b *Bot) ballot(r *request, c *consultation.Consultation, n int, edit bool)
 	t.Add(Bold, l.T("ballot.title", c.Title, bl.Round)+"\n")
 	t.Line(l.T("ballot.progress", bl.Done, len(bl.Proposals)))
 	t.Line("")
-	t.Add(Bold, l.T("ballot.proposal", pos+1, len(bl.Proposals))+" — P"+strconv.Itoa(p.Number)+" "+p.Title+supports(p.Supports())+"\n")
+	t.Add(Bold, l.T("ballot.proposal", pos+1, len(bl.Proposals))+" — P"+strconv.Itoa(p.Number)+" "+p.Title+"\n")
 	if len(p.Ideas) > 0 {
 		t.Line(l.T("ballot.sources"))
 		for _, i := range p.Ideas {

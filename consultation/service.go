@@ -864,16 +864,16 @@ func inElectorate(tx Tx, p Poll, m *Member) error {
 
 // Rate records one axis of a member's rating of a proposal in the open
 // round. value is 1 to 5 or DontKnow. round must be the open round, so that
-// a button from an earlier round cannot rate in this one.
-func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number int, axis Axis, value int) (Rating, error) {
+// a button from an earlier round cannot rate in this one. completed reports
+// whether this call made the rating complete (both axes answered).
+func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number int, axis Axis, value int) (r Rating, completed bool, err error) {
 	if value != DontKnow && (value < MinScore || value > MaxScore) {
-		return Rating{}, Errorf(EINVALID, "score_range", "a rating is from %d to %d", MinScore, MaxScore)
+		return Rating{}, false, Errorf(EINVALID, "score_range", "a rating is from %d to %d", MinScore, MaxScore)
 	}
 	if axis != Impact && axis != Effort {
-		return Rating{}, Errorf(EINVALID, "bad_axis", "unknown axis %q", axis)
+		return Rating{}, false, Errorf(EINVALID, "bad_axis", "unknown axis %q", axis)
 	}
-	var r Rating
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
+	err = s.update(ctx, a, func(tx Tx, m *Member) error {
 		c, rd, err := s.openBallot(tx, m, cid, round)
 		if err != nil {
 			return err
@@ -890,14 +890,16 @@ func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number in
 		if err != nil {
 			return err
 		}
+		was := r.Complete()
 		if axis == Impact {
 			r.Impact = value
 		} else {
 			r.Effort = value
 		}
+		completed = !was && r.Complete()
 		return tx.PutRating(r)
 	})
-	return r, err
+	return r, completed, err
 }
 
 func (s *Service) openBallot(tx Tx, m *Member, cid int64, round int) (*Consultation, *Round, error) {

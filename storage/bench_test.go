@@ -95,7 +95,7 @@ func BenchmarkRate(b *testing.B) {
 					if r.IntN(2) == 0 {
 						axis = consultation.Effort
 					}
-					if _, err := svc.Rate(context.Background(), consultation.Actor{MemberID: m}, cid, 1, 1+r.IntN(30), axis, 1+r.IntN(5)); err != nil {
+					if _, _, err := svc.Rate(context.Background(), consultation.Actor{MemberID: m}, cid, 1, 1+r.IntN(30), axis, 1+r.IntN(5)); err != nil {
 						b.Error(err)
 						return
 					}

@@ -289,7 +289,7 @@ func (d *demo) run(props []gardProposal, nMembers, nIdeas int) error {
 		go func() {
 			defer wg.Done()
 			for _, r := range mine {
-				if _, err := d.svc.Rate(ctx, r.who, c.ID, 1, r.p, r.axis, r.value); err != nil {
+				if _, _, err := d.svc.Rate(ctx, r.who, c.ID, 1, r.p, r.axis, r.value); err != nil {
 					errs <- err
 					return
 				}
