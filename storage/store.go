@@ -40,6 +40,7 @@ type Store struct {
 	writer   *sql.DB // one connection, BEGIN IMMEDIATE
 	reader   *sql.DB
 	wstmts   *stmtCache
+	rstmts   *stmtCache
 
 	requests chan *request
 	stop     chan struct{}
@@ -113,8 +114,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s.reader.SetMaxOpenConns(4)
-	s.wstmts = newStmtCache(s.writer)
+	// Readers are not capped, so that preparing a statement never waits for
+	// a connection held by a read transaction; idle ones are kept few.
+	s.reader.SetMaxOpenConns(0)
+	s.reader.SetMaxIdleConns(8)
+	s.wstmts, s.rstmts = newStmtCache(s.writer), newStmtCache(s.reader)
 	go s.write()
 	return s, nil
 }
@@ -129,7 +133,7 @@ func (s *Store) Close() error {
 		close(s.stop)
 		<-s.done
 	})
-	return errors.Join(s.wstmts.close(), s.reader.Close(), s.writer.Close())
+	return errors.Join(s.wstmts.close(), s.rstmts.close(), s.reader.Close(), s.writer.Close())
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
@@ -203,7 +207,7 @@ func (s *Store) View(ctx context.Context, fn func(consultation.Tx) error) error 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&sqlTx{ctx: ctx, tx: tx})
+	return fn(&sqlTx{ctx: ctx, tx: tx, stmts: s.rstmts})
 }
 
 func (s *Store) write() {

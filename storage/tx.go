@@ -18,12 +18,11 @@ type sqlTx struct {
 	stmts *stmtCache
 }
 
-// stmtCache keeps the writer's prepared statements, so that a hot path
-// such as a rating does not parse its SQL again on every call. Statements
-// are prepared on the writer pool's spare connection (the other one holds
-// the open transaction) and bound to the transaction's connection on first
-// use there; read transactions prepare per call instead, since all their
-// connections may be busy.
+// stmtCache keeps prepared statements, so that a hot path such as a rating
+// does not parse its SQL again on every call. A statement is prepared on a
+// free connection of its pool (the writer pool keeps a spare one; the reader
+// pool is not capped) and bound to each transaction's connection on first
+// use there.
 type stmtCache struct {
 	db *sql.DB
 	mu sync.Mutex

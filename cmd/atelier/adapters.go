@@ -15,7 +15,7 @@ func (m *Main) adapters(ctx context.Context) ([]func(context.Context) error, err
 	var runners []func(context.Context) error
 	if m.Config.TelegramToken != "" {
 		cfg := telegram.Config{Token: m.Config.TelegramToken, APIURL: m.Config.TelegramAPIURL}
-		if m.Config.TelegramWebhook != "" {
+		if m.Config.TelegramPublicURL != "" {
 			cfg.Webhook = &telegram.WebhookConfig{Listen: m.Config.TelegramWebhook, PublicURL: m.Config.TelegramPublicURL, SecretToken: m.Config.TelegramSecret}
 		}
 		a, err := telegram.New(ctx, cfg, m.Bot, m.Log.With("platform", "telegram"))

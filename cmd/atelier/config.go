@@ -23,7 +23,7 @@ type Config struct {
 
 	TelegramToken     string
 	TelegramAPIURL    string
-	TelegramWebhook   string // listen address; empty for long polling
+	TelegramWebhook   string // webhook listen address; empty for long polling
 	TelegramPublicURL string
 	TelegramSecret    string
 
@@ -83,8 +83,8 @@ func (c Config) validate() error {
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return fmt.Errorf("time zone %q: %w", c.TimeZone, err)
 	}
-	if c.TelegramWebhook != "" && (c.TelegramPublicURL == "" || c.TelegramSecret == "") {
-		return errors.New("TELEGRAM_WEBHOOK_LISTEN needs TELEGRAM_WEBHOOK_URL and TELEGRAM_WEBHOOK_SECRET")
+	if (c.TelegramPublicURL != "" || c.TelegramWebhook != "") && (c.TelegramPublicURL == "" || c.TelegramWebhook == "" || c.TelegramSecret == "") {
+		return errors.New("webhook mode needs TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_LISTEN and TELEGRAM_WEBHOOK_SECRET together")
 	}
 	return nil
 }
