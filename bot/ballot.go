@@ -123,6 +123,9 @@ var errForged = consultation.Errorf(consultation.EINVALID, "bad_button", "this b
 
 // press handles a button.
 func (b *Bot) press(r *request) ([]Reply, error) {
+	if out, ok, err := b.pressToken(r); ok {
+		return out, err
+	}
 	p, ok := ParsePress(r.ev.Data)
 	if !ok {
 		return nil, errForged
@@ -217,7 +220,7 @@ func (b *Bot) ballot(r *request, c *consultation.Consultation, n int, edit bool)
 	t.Add(Bold, l.T("ballot.title", c.Title, bl.Round)+"\n")
 	t.Line(l.T("ballot.progress", bl.Done, len(bl.Proposals)))
 	t.Line("")
-	t.Add(Bold, l.T("ballot.proposal", pos+1, len(bl.Proposals))+" — P"+strconv.Itoa(p.Number)+" "+p.Title+"\n")
+	t.Add(Bold, l.T("ballot.proposal", pos+1, len(bl.Proposals))+" — P"+strconv.Itoa(p.Number)+" "+p.Title+supports(p.Supports())+"\n")
 	if len(p.Ideas) > 0 {
 		t.Line(l.T("ballot.sources"))
 		for _, i := range p.Ideas {

@@ -49,6 +49,10 @@ func (b *Bot) command(r *request) ([]Reply, error) {
 		return b.phase(r)
 	case "group":
 		return b.group(r)
+	case "suggest":
+		return b.suggest(r)
+	case "support":
+		return b.support(r)
 	case "ungroup":
 		return b.ungroup(r)
 	case "rename":
@@ -151,10 +155,14 @@ func (b *Bot) idea(r *request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	idea, err := b.svc.SubmitIdea(r.ctx, r.actor, c.ID, r.group.ID, r.cmd.Args)
+	sub, err := b.svc.ProposeIdea(r.ctx, r.actor, c.ID, r.group.ID, r.cmd.Args)
 	if err != nil {
 		return nil, err
 	}
+	if sub.Pending != nil {
+		return held(r.lang, sub), nil
+	}
+	idea := sub.Idea
 	var t Text
 	t.Line(r.lang.T("idea.recorded", idea.Number, c.Title))
 	return reply(t), nil
@@ -189,7 +197,7 @@ func (b *Bot) ideas(r *request) ([]Reply, error) {
 	}
 	for _, i := range ideas {
 		t.Add(Bold, "#"+strconv.Itoa(i.Number))
-		t.Add(Normal, " "+clip(i.Text, 280))
+		t.Add(Normal, " "+clip(i.Text, 280)+supports(i.Supports))
 		if n := props[i.ProposalID]; n != 0 {
 			t.Add(Italic, " → P"+strconv.Itoa(n))
 		}
@@ -255,11 +263,11 @@ func (b *Bot) proposals(r *request) ([]Reply, error) {
 
 // writeProposal writes a proposal's title and its source ideas.
 func writeProposal(t *Text, l Lang, p *consultation.Proposal, clipAt int) {
-	t.Add(Bold, "P"+strconv.Itoa(p.Number)+" "+p.Title+"\n")
+	t.Add(Bold, "P"+strconv.Itoa(p.Number)+" "+p.Title+supports(p.Supports())+"\n")
 	for _, i := range p.Ideas {
 		t.Add(Normal, "  • ")
 		t.Add(Italic, "#"+strconv.Itoa(i.Number))
-		t.Line(" " + clip(i.Text, clipAt))
+		t.Line(" " + clip(i.Text, clipAt) + supports(i.Supports))
 	}
 }
 

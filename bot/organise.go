@@ -167,7 +167,7 @@ func (b *Bot) group(r *request) ([]Reply, error) {
 	var t Text
 	t.Line(r.lang.T("group.created", p.Number))
 	writeProposal(&t, r.lang, p, 200)
-	return []Reply{{To: Here, Text: t, Quotes: true}}, nil
+	return append([]Reply{{To: Here, Text: t, Quotes: true}}, b.notifyAuthors(r, p)...), nil
 }
 
 func (b *Bot) ungroup(r *request) ([]Reply, error) {

@@ -183,14 +183,14 @@ func SynthesisMarkdown(s *consultation.Synthesis, l Lang, loc *time.Location) st
 	w("\n## %s\n\n%s\n", md[9], l.T("results.rule"))
 	w("\n## %s\n", md[8])
 	for _, o := range s.Selected() {
-		w("\n### %d. P%d — %s\n\n", o.Rank, o.Proposal.Number, mdEscape(o.Proposal.Title))
+		w("\n### %d. P%d — %s%s\n\n", o.Rank, o.Proposal.Number, mdEscape(o.Proposal.Title), supports(o.Proposal.Supports()))
 		w("*%s* · %s %s (%s %s) · %s %s (%s %s) · %s %s · %s %d\n",
 			l.Quadrant(o.Quadrant), md[14], l.Num(o.Impact.Median), meanWord(l), l.Num(o.Impact.Mean),
 			md[15], l.Num(o.Effort.Median), meanWord(l), l.Num(o.Effort.Mean), md[16], l.Percent(o.Agree), md[17], o.Raters)
 		if len(o.Proposal.Ideas) > 0 {
 			w("\n%s :\n\n", md[18])
 			for _, i := range o.Proposal.Ideas {
-				w("- #%d %s\n", i.Number, mdEscape(i.Text))
+				w("- #%d %s%s\n", i.Number, mdEscape(i.Text), supports(i.Supports))
 			}
 		}
 	}

@@ -121,6 +121,7 @@ type Idea struct {
 	CreatedAt      time.Time
 	Withdrawn      bool
 	ProposalID     int64 // 0 while ungrouped
+	Supports       int   // members supporting it; read-only, filled by the store
 }
 
 // Proposal groups similar ideas into one thing members rate.

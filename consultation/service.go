@@ -23,6 +23,9 @@ type Service struct {
 	clock  Clock
 	random io.Reader
 	admins map[Identity]bool
+	// similarity finds near-duplicate ideas and suggests groups; nil
+	// turns both off.
+	similarity Similarity
 }
 
 // Options configure a Service. Zero fields take defaults.
@@ -32,11 +35,14 @@ type Options struct {
 	// Admins are identities made verified admins when first seen (only
 	// Platform and UserID are compared).
 	Admins []Identity
+	// Similarity, when set, holds back ideas close to ideas already sent
+	// (ProposeIdea) and suggests groups of similar ideas (Suggest).
+	Similarity Similarity
 }
 
 // NewService returns a Service on store.
 func NewService(store Store, opt Options) *Service {
-	s := &Service{store: store, clock: opt.Clock, random: opt.Random, admins: make(map[Identity]bool)}
+	s := &Service{store: store, clock: opt.Clock, random: opt.Random, admins: make(map[Identity]bool), similarity: opt.Similarity}
 	if s.clock == nil {
 		s.clock = SystemClock
 	}
@@ -631,6 +637,9 @@ func (s *Service) SubmitIdea(ctx context.Context, a Actor, cid, groupID int64, t
 		idea = &Idea{ConsultationID: c.ID, AuthorID: m.ID, GroupID: groupID, Text: text, CreatedAt: s.clock.Now()}
 		return tx.CreateIdea(idea)
 	})
+	if err == nil && s.similarity != nil {
+		s.similarity.Added(idea)
+	}
 	return idea, err
 }
 
@@ -706,25 +715,32 @@ func (s *Service) GroupIdeas(ctx context.Context, a Actor, cid int64, numbers []
 		if !inPhase(c, Collecting, Grouping) {
 			return wrongPhase(c, Collecting, Grouping)
 		}
-		ideas, err := s.groupable(tx, cid, numbers, 0)
-		if err != nil {
-			return err
-		}
-		now := s.clock.Now()
-		p = &Proposal{ConsultationID: cid, Title: title, CreatedBy: m.ID, CreatedAt: now}
-		if err := tx.CreateProposal(p); err != nil {
-			return err
-		}
-		for _, i := range ideas {
-			i.ProposalID = p.ID
-			if err := tx.UpdateIdea(i); err != nil {
-				return err
-			}
-		}
-		p.Ideas = ideas
-		return tx.AppendAudit(&AuditEntry{At: now, ActorID: m.ID, Action: ActGroup, ConsultationID: cid, Detail: "P" + strconv.Itoa(p.Number) + " ← " + joinNumbers(numbers)})
+		p, err = s.groupIdeas(tx, m, cid, numbers, title)
+		return err
 	})
 	return p, err
+}
+
+// groupIdeas makes and audits a proposal from ideas that stand and belong
+// to no proposal; the caller has checked the actor and the phase.
+func (s *Service) groupIdeas(tx Tx, m *Member, cid int64, numbers []int, title string) (*Proposal, error) {
+	ideas, err := s.groupable(tx, cid, numbers, 0)
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	p := &Proposal{ConsultationID: cid, Title: title, CreatedBy: m.ID, CreatedAt: now}
+	if err := tx.CreateProposal(p); err != nil {
+		return nil, err
+	}
+	for _, i := range ideas {
+		i.ProposalID = p.ID
+		if err := tx.UpdateIdea(i); err != nil {
+			return nil, err
+		}
+	}
+	p.Ideas = ideas
+	return p, tx.AppendAudit(&AuditEntry{At: now, ActorID: m.ID, Action: ActGroup, ConsultationID: cid, Detail: "P" + strconv.Itoa(p.Number) + " ← " + joinNumbers(numbers)})
 }
 
 // groupable loads ideas by number and checks that each exists, stands, and

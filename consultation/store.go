@@ -49,6 +49,22 @@ type Tx interface {
 	UpdateIdea(i *Idea) error
 	Ideas(consultationID int64) ([]*Idea, error) // by number, withdrawn included
 
+	// Supports of ideas by members other than their authors. Idea lookups
+	// fill Idea.Supports with their count.
+	PutSupport(ideaID, memberID int64, at time.Time) error // ECONFLICT when already there
+
+	// Submissions held back as close to earlier ideas, by random token.
+	CreatePendingIdea(p *PendingIdea) error
+	PendingIdea(token string) (*PendingIdea, error)
+	DeletePendingIdea(token string) error
+	DeleteExpiredPendingIdeas(now time.Time) error // those with ExpiresAt at or before now
+
+	// Grouping suggestions shown to organisers, by random token.
+	CreateSuggestion(sg *Suggestion) error
+	Suggestion(token string) (*Suggestion, error)
+	UpdateSuggestion(sg *Suggestion) error                             // numbers, dropped, title, status
+	Suggestions(consultationID, memberID int64) ([]*Suggestion, error) // oldest first
+
 	// Proposals, numbered per consultation, with their ideas.
 	CreateProposal(p *Proposal) error                             // sets ID and Number
 	Proposal(consultationID int64, number int) (*Proposal, error) // without its ideas

@@ -116,11 +116,12 @@ func (t *sqlTx) consultations(query string, args ...any) ([]*consultation.Consul
 	return out, nil
 }
 
-const ideaColumns = `id, consultation_id, number, author_id, group_id, text, created_at, withdrawn, proposal_id`
+const ideaColumns = `id, consultation_id, number, author_id, group_id, text, created_at, withdrawn, proposal_id,
+	(SELECT count(*) FROM supports WHERE supports.idea_id = ideas.id)`
 
 func scanIdea(row interface{ Scan(...any) error }) (*consultation.Idea, error) {
 	i := &consultation.Idea{}
-	err := row.Scan(&i.ID, &i.ConsultationID, &i.Number, &i.AuthorID, nullID{&i.GroupID}, &i.Text, nullTime{&i.CreatedAt}, &i.Withdrawn, nullID{&i.ProposalID})
+	err := row.Scan(&i.ID, &i.ConsultationID, &i.Number, &i.AuthorID, nullID{&i.GroupID}, &i.Text, nullTime{&i.CreatedAt}, &i.Withdrawn, nullID{&i.ProposalID}, &i.Supports)
 	return i, mapError(err, "idea")
 }
 

@@ -11,7 +11,7 @@
 //	// a comment                        ignored
 //
 // Every bot message is printed with the chat it went to and its buttons
-// numbered. The output depends only on the input, so scripted runs can be
+// numbered; a message to another member's private chat goes to "name@dm". The output depends only on the input, so scripted runs can be
 // compared with golden transcripts.
 package console
 
@@ -110,11 +110,18 @@ func (c *Console) Line(ctx context.Context, n int, line string) {
 		ev.Text = text
 	}
 	for _, r := range c.bot.Handle(ctx, ev) {
-		to := key
-		if r.To == bot.Private {
+		to, user := key, name
+		switch r.To {
+		case bot.Private:
 			to = name + "@dm"
+		case bot.Direct:
+			// Console user ids are the names people type.
+			if !validName(r.UserID) {
+				continue
+			}
+			to, user = r.UserID+"@dm", r.UserID
 		}
-		c.print(to, name, r)
+		c.print(to, user, r)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"atelier/bot"
 	"atelier/bot/console"
 	"atelier/consultation"
+	"atelier/consultation/similar"
 	"atelier/storage"
 )
 
@@ -53,9 +54,10 @@ func MustBot(tb testing.TB, locale string) *bot.Bot {
 		tb.Fatal(err)
 	}
 	svc := consultation.NewService(st, consultation.Options{
-		Clock:  &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)},
-		Random: seeded{rand.NewChaCha8([32]byte{1})},
-		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
+		Clock:      &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)},
+		Random:     seeded{rand.NewChaCha8([32]byte{1})},
+		Admins:     []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
+		Similarity: similar.NewIdeas(similar.DefaultOptions()),
 	})
 	return bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil)
 }
@@ -64,6 +66,7 @@ func TestTranscripts(t *testing.T) {
 	for _, tc := range []struct{ script, locale string }{
 		{"consultation", "fr"},
 		{"consultation-en", "en"},
+		{"suggest", "fr"},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			in, err := os.ReadFile(filepath.Join("testdata", tc.script+".txt"))

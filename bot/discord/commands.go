@@ -49,6 +49,7 @@ var params = map[string][]param{
 	"idea": {{Name: "text", FR: "texte", Type: discordgo.ApplicationCommandOptionString,
 		DescEN: "your idea (leave empty for a larger box)", DescFR: "votre idée (laisser vide pour une grande zone de texte)", MaxLength: 4000}},
 	"withdraw": {pNumber},
+	"support":  {pNumber},
 	"ungroup":  {pNumber},
 	"rename":   {pNumber, pTitle},
 	"group": {

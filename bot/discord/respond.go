@@ -95,6 +95,10 @@ func (a *Adapter) deferAck(ctx context.Context, in *discordgo.Interaction) error
 // response (or, once deferred, as an edit of the deferred message), the
 // others as followups.
 func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, replies []bot.Reply, deferred bool) error {
+	replies, direct := splitDirect(replies)
+	// Messages to other members' private chats go out once the
+	// interaction is answered, which Discord wants within 3 s.
+	defer a.sendDirect(ctx, direct)
 	var msgs []message
 	for _, r := range replies {
 		ms := render(r)

@@ -39,6 +39,10 @@ func (a *Adapter) deliver(ctx context.Context, in *incoming, r bot.Reply) {
 	if strings.TrimSpace(text.String()) == "" && len(r.Files) == 0 {
 		return
 	}
+	if r.To == bot.Direct {
+		a.direct(ctx, r)
+		return
+	}
 	target := in.chatID
 	if r.To == bot.Private && !in.private {
 		target = in.from.ID
@@ -68,6 +72,24 @@ func (a *Adapter) deliver(ctx context.Context, in *incoming, r bot.Reply) {
 	case ctx.Err() != nil:
 	default:
 		a.log.Error("send reply", "chat", strconv.FormatInt(target, 10), "error", a.clean(err))
+	}
+}
+
+// direct sends a reply to another member's private chat with the bot,
+// whose id is their user id. A person who never opened that chat, or
+// blocked the bot, is skipped and remembered; nothing goes to the group.
+func (a *Adapter) direct(ctx context.Context, r bot.Reply) {
+	id, err := strconv.ParseInt(r.UserID, 10, 64)
+	if err != nil || id <= 0 || a.blocked(ctx, id) {
+		return
+	}
+	err = a.send(ctx, id, r.Text, r.Buttons, r.Quotes, r.Files, 0)
+	switch {
+	case err == nil, ctx.Err() != nil:
+	case errors.Is(err, tgbot.ErrorForbidden):
+		a.block(ctx, id)
+	default:
+		a.log.Error("send direct message", "chat", r.UserID, "error", a.clean(err))
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"atelier/bot"
 	"atelier/bot/console"
 	"atelier/consultation"
+	"atelier/consultation/similar"
 	"atelier/storage"
 )
 
@@ -39,7 +40,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Store = st
-	m.Service = consultation.NewService(st, consultation.Options{Clock: m.Clock, Admins: m.Config.Admins})
+	m.Service = consultation.NewService(st, consultation.Options{Clock: m.Clock, Admins: m.Config.Admins, Similarity: similar.NewIdeas(similar.DefaultOptions())})
 	m.Bot = bot.New(m.Service, bot.Config{Locale: m.Config.Locale, TimeZone: m.Config.TimeZone}, m.Log)
 	return nil
 }

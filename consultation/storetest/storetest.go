@@ -28,6 +28,9 @@ func Run(t *testing.T, open func(t *testing.T) consultation.Store) {
 		{"Audit", testAudit},
 		{"Events", testEvents},
 		{"Rollback", testRollback},
+		{"Supports", testSupports},
+		{"PendingIdeas", testPendingIdeas},
+		{"Suggestions", testSuggestions},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
