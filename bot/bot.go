@@ -199,7 +199,7 @@ func (b *Bot) handle(ctx context.Context, ev Event, key string) ([]Reply, error)
 		}
 	}
 	g, m, err := b.svc.Enter(ctx, consultation.Chat{Platform: ev.Platform, ChatID: ev.Chat.ID, Title: ev.Chat.Title, Private: ev.Chat.Private},
-		consultation.Identity{UserID: ev.From.ID, Username: ev.From.Username, Name: ev.From.Name}, b.cfg.Locale, b.cfg.TimeZone)
+		consultation.Identity{UserID: ev.From.ID, Username: ev.From.Username, Name: ev.From.Name, Lang: langCode(ev.From.Lang)}, b.cfg.Locale, b.cfg.TimeZone)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,19 @@ func ParseLang(code, def string) Lang {
 	}
 }
 
+// langCode returns "fr" or "en" for a platform language code Atelier
+// speaks, and "" for any other.
+func langCode(code string) string {
+	code = strings.ToLower(code)
+	switch {
+	case strings.HasPrefix(code, "fr"):
+		return string(French)
+	case strings.HasPrefix(code, "en"):
+		return string(English)
+	}
+	return ""
+}
+
 // T returns the message key in l, formatted with args. A key missing from
 // the catalog is a bug that tests catch; it shows as the key itself.
 func (l Lang) T(key string, args ...any) string {

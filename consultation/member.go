@@ -20,6 +20,9 @@ type Identity struct {
 	Username string // the handle people type (@alice), may be empty
 	Name     string // display name
 	MemberID int64
+	// Lang is the language the platform reports for the person ("fr",
+	// "en", or "" when unknown); Enter keeps it as the member's language.
+	Lang string
 }
 
 // Status is where a member stands in the organisation's roster.

@@ -163,7 +163,7 @@ func (s *Service) Enter(ctx context.Context, chat Chat, who Identity, locale, ti
 		m, err = tx.MemberByIdentity(who.Platform, who.UserID)
 		switch {
 		case IsNotFound(err):
-			m = &Member{Name: displayName(who), Status: Unverified, Role: RoleMember, CreatedAt: now}
+			m = &Member{Name: displayName(who), Status: Unverified, Role: RoleMember, Lang: who.Lang, CreatedAt: now}
 			if err := tx.CreateMember(m, who); err != nil {
 				return err
 			}
@@ -172,6 +172,12 @@ func (s *Service) Enter(ctx context.Context, chat Chat, who Identity, locale, ti
 		default:
 			if err := tx.UpdateIdentity(Identity{Platform: who.Platform, UserID: who.UserID, Username: who.Username, Name: who.Name, MemberID: m.ID}); err != nil {
 				return err
+			}
+			if who.Lang != "" && who.Lang != m.Lang {
+				m.Lang = who.Lang
+				if err := tx.UpdateMember(m); err != nil {
+					return err
+				}
 			}
 		}
 		if s.admins[Identity{Platform: who.Platform, UserID: who.UserID}] && !m.IsAdmin() {
@@ -206,7 +212,7 @@ func (s *Service) known(ctx context.Context, chat Chat, who Identity) (g *Group,
 		if err != nil {
 			return err
 		}
-		ok = id.Username == who.Username && id.Name == who.Name &&
+		ok = id.Username == who.Username && id.Name == who.Name && (who.Lang == "" || who.Lang == m.Lang) &&
 			!(s.admins[Identity{Platform: who.Platform, UserID: who.UserID}] && !m.IsAdmin())
 		return nil
 	})

@@ -32,7 +32,7 @@ func TestAuthorsToldWhenGrouped(t *testing.T) {
 			wantContains(t, "group reply", m.Plain, "P1")
 		case bob.ID:
 			toBob++
-			wantContains(t, "bob's notice", m.Plain, "Vos idées #1, #3 font maintenant partie de la proposition P1")
+			wantContains(t, "bob's notice, in his language", m.Plain, "Your ideas #1, #3 are now part of proposal P1")
 		case carol.ID:
 			toCarol++
 		default:
