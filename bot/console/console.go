@@ -51,19 +51,35 @@ func New(b *bot.Bot, out io.Writer, opt Options) *Console {
 	return &Console{bot: b, out: out, opt: opt, last: make(map[string][]bot.Button)}
 }
 
-// Run reads lines from in until it ends or ctx is done.
+// Run reads lines from in until it ends or ctx is done. A line being
+// handled when ctx ends is finished first.
 func (c *Console) Run(ctx context.Context, in io.Reader) error {
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
-	n := 0
-	for sc.Scan() {
-		if err := ctx.Err(); err != nil {
-			return nil
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	// Reading blocks on the terminal, so it has its own goroutine; it ends
+	// with the input, or is abandoned to the process's exit when ctx ends.
+	go func() {
+		sc := bufio.NewScanner(in)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
 		}
-		n++
-		c.Line(ctx, n, sc.Text())
+		errc <- sc.Err()
+	}()
+	for n := 1; ; n++ {
+		select {
+		case <-ctx.Done():
+			return nil
+		case err := <-errc:
+			return err
+		case line := <-lines:
+			c.Line(ctx, n, line)
+		}
 	}
-	return sc.Err()
 }
 
 // Line handles one input line.

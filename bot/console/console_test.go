@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -119,4 +120,20 @@ func itoa(n int) string {
 		n /= 10
 	}
 	return string(b)
+}
+
+func TestRunStopsWithContext(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var out bytes.Buffer
+	go func() { done <- console.New(MustBot(t, "fr"), &out, console.Options{}).Run(ctx, r) }()
+	if _, err := io.WriteString(w, "admin: /aide\n"); err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the terminal is still open: Run must return all the same
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
 }
