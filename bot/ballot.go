@@ -130,13 +130,16 @@ func (b *Bot) press(r *request) ([]Reply, error) {
 	if !ok {
 		return nil, errForged
 	}
-	c, err := b.svc.Consultation(r.ctx, p.Consultation)
-	if consultation.IsNotFound(err) {
-		return nil, errForged
+	out, err := b.pressed(r, p)
+	if consultation.ErrorKey(err) == "not_found" {
+		return nil, errForged // no such consultation
 	}
-	if err != nil {
-		return nil, err
-	}
+	return out, err
+}
+
+// pressed acts on a well-formed button; the domain re-checks everything.
+func (b *Bot) pressed(r *request, p Press) ([]Reply, error) {
+	c := &consultation.Consultation{ID: p.Consultation}
 	switch p.Kind {
 	case 'b':
 		return b.ballot(r, c, 0, false)
@@ -173,6 +176,7 @@ func (b *Bot) ballot(r *request, c *consultation.Consultation, n int, edit bool)
 	if err != nil {
 		return nil, err
 	}
+	c = bl.Consultation
 	if len(bl.Proposals) == 0 {
 		return nil, consultation.Errorf(consultation.ECONFLICT, "no_proposals", "no proposals")
 	}

@@ -152,8 +152,14 @@ type request struct {
 // ones are logged once here and answered with a short apology.
 func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 	key := ""
+	// A button press that changes something is deduplicated by its own
+	// transaction, and one that changes nothing (showing a ballot page)
+	// may safely run twice: presses, the hot path, skip the lookups.
+	press := ev.Data != ""
 	if ev.ID != "" {
 		key = string(ev.Platform) + ":" + ev.ID
+	}
+	if key != "" && !press {
 		seen, err := b.svc.Seen(ctx, key)
 		if err != nil {
 			return b.internal(ev, err)
@@ -169,7 +175,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 	if err != nil {
 		return b.internal(ev, err)
 	}
-	if key != "" {
+	if key != "" && !press {
 		// An action that changed something marked the event in its own
 		// transaction; only the others need a write here.
 		seen, err := b.svc.Seen(ctx, key)

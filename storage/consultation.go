@@ -1,6 +1,13 @@
 package storage
 
-import "atelier/consultation"
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+
+	"atelier/consultation"
+)
 
 const consultationColumns = `id, title, phase, created_by, created_at, round, quorum, salt`
 
@@ -32,36 +39,51 @@ func (t *sqlTx) putSteps(c *consultation.Consultation) error {
 	return nil
 }
 
-// Consultation implements consultation.Tx.
+// Consultation implements consultation.Tx. The steps and groups come in
+// the same query, as JSON arrays, since a consultation is read on every
+// ballot press.
 func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
 	c := &consultation.Consultation{}
-	err := t.queryRow(`SELECT `+consultationColumns+` FROM consultations WHERE id = ?`, id).
-		Scan(&c.ID, &c.Title, &c.Phase, &c.CreatedBy, nullTime{&c.CreatedAt}, &c.Round, &c.Quorum, &c.Salt)
+	var steps, groups string
+	err := t.queryRow(`SELECT `+consultationColumns+`,
+		(SELECT json_group_array(json_array(phase, started_at, ended_at, deadline, CAST(organiser_id AS TEXT))) FROM steps WHERE consultation_id = c.id),
+		(SELECT json_group_array(group_id ORDER BY position) FROM consultation_groups WHERE consultation_id = c.id)
+		FROM consultations c WHERE id = ?`, id).
+		Scan(&c.ID, &c.Title, &c.Phase, &c.CreatedBy, nullTime{&c.CreatedAt}, &c.Round, &c.Quorum, &c.Salt, &steps, &groups)
 	if err != nil {
 		return nil, mapError(err, "consultation")
 	}
-	return c, t.loadConsultation(c)
+	var raw [][5]*string
+	if err := json.Unmarshal([]byte(steps), &raw); err != nil {
+		return nil, fmt.Errorf("consultation %d steps: %w", id, err)
+	}
+	for _, r := range raw {
+		st := consultation.Step{Phase: consultation.Phase(deref(r[0]))}
+		for i, dst := range []*time.Time{&st.StartedAt, &st.EndedAt, &st.Deadline} {
+			if r[i+1] != nil {
+				if *dst, err = time.Parse(timeLayout, *r[i+1]); err != nil {
+					return nil, fmt.Errorf("consultation %d steps: %w", id, err)
+				}
+			}
+		}
+		if r[4] != nil {
+			if st.OrganiserID, err = strconv.ParseInt(*r[4], 10, 64); err != nil {
+				return nil, fmt.Errorf("consultation %d steps: %w", id, err)
+			}
+		}
+		*c.Step(st.Phase) = st
+	}
+	if err := json.Unmarshal([]byte(groups), &c.GroupIDs); err != nil {
+		return nil, fmt.Errorf("consultation %d groups: %w", id, err)
+	}
+	return c, nil
 }
 
-// loadConsultation fills a consultation's steps and groups.
-func (t *sqlTx) loadConsultation(c *consultation.Consultation) error {
-	rows, err := t.query(`SELECT phase, started_at, ended_at, deadline, organiser_id FROM steps WHERE consultation_id = ?`, c.ID)
-	if err != nil {
-		return mapError(err, "steps")
+func deref(s *string) string {
+	if s == nil {
+		return ""
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var s consultation.Step
-		if err := rows.Scan(&s.Phase, nullTime{&s.StartedAt}, nullTime{&s.EndedAt}, nullTime{&s.Deadline}, nullID{&s.OrganiserID}); err != nil {
-			return mapError(err, "step")
-		}
-		*c.Step(s.Phase) = s
-	}
-	if err := rows.Err(); err != nil {
-		return mapError(err, "steps")
-	}
-	c.GroupIDs, err = t.ids(`SELECT group_id FROM consultation_groups WHERE consultation_id = ? ORDER BY position`, c.ID)
-	return err
+	return *s
 }
 
 func (t *sqlTx) ids(query string, args ...any) ([]int64, error) {
