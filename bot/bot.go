@@ -104,13 +104,17 @@ type File struct {
 type Config struct {
 	Locale   string // default language of new groups: "fr" or "en"
 	TimeZone string // default time zone of new groups
+	// Limits bound each member's pace; a zero count takes DefaultLimits',
+	// a negative one turns that limit off.
+	Limits Limits
 }
 
 // Bot turns events into domain calls and replies.
 type Bot struct {
-	svc *consultation.Service
-	cfg Config
-	log *slog.Logger
+	svc     *consultation.Service
+	cfg     Config
+	log     *slog.Logger
+	limiter limiter
 }
 
 // New returns a Bot on svc.
@@ -123,6 +127,12 @@ func New(svc *consultation.Service, cfg Config, log *slog.Logger) *Bot {
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Limits.Commands == 0 {
+		cfg.Limits.Commands, cfg.Limits.CommandsPeriod = DefaultLimits.Commands, DefaultLimits.CommandsPeriod
+	}
+	if cfg.Limits.Ideas == 0 {
+		cfg.Limits.Ideas, cfg.Limits.IdeasPeriod = DefaultLimits.Ideas, DefaultLimits.IdeasPeriod
 	}
 	return &Bot{svc: svc, cfg: cfg, log: log}
 }
@@ -216,10 +226,13 @@ func (b *Bot) handle(ctx context.Context, ev Event, key string) ([]Reply, error)
 	r := &request{ctx: ctx, ev: ev, lang: ParseLang(ev.From.Lang, def), group: g, member: m,
 		actor: consultation.Actor{MemberID: m.ID, Event: key}, cmd: cmd, now: b.svc.Now()}
 	var replies []Reply
-	if ev.Data != "" {
+	switch {
+	case ev.Data != "":
 		replies, err = b.press(r)
-	} else {
-		replies, err = b.command(r)
+	default:
+		if err = b.limit(r); err == nil {
+			replies, err = b.command(r)
+		}
 	}
 	if err == nil || errors.Is(err, consultation.ErrDuplicate) {
 		return replies, err

@@ -35,6 +35,10 @@ var commands = []struct {
 	{"synthesis", []string{"synthese"}, false},
 	{"vote", nil, false},
 	{"digest", []string{"resume"}, false},
+	{"join", []string{"rejoindre"}, false},
+	{"link", []string{"lier"}, false},
+	{"unlink", []string{"delier"}, false},
+	{"claim", []string{"revendiquer"}, false},
 	{"consultation", nil, true},
 	{"phase", nil, true},
 	{"group", []string{"regrouper"}, true},
@@ -43,10 +47,12 @@ var commands = []struct {
 	{"rename", []string{"renommer"}, true},
 	{"poll", []string{"sondage"}, true},
 	{"verify", []string{"verifier"}, true},
+	{"invite", []string{"inviter"}, true},
 	{"suspend", []string{"suspendre"}, true},
 	{"role", nil, true},
 	{"members", []string{"membres"}, true},
 	{"log", []string{"journal"}, true},
+	{"export", []string{"exporter"}, true},
 }
 
 func init() {

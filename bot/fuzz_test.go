@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"atelier/consultation"
 )
 
 // FuzzParseCommand checks that any text parses without panicking, that a
@@ -57,6 +59,47 @@ func FuzzParsePress(f *testing.F) {
 		}
 		if again != data {
 			t.Errorf("ParsePress(%q) formats back as %q", data, again)
+		}
+	})
+}
+
+// FuzzParseCode checks that any typed code parses without panicking, that
+// what parses is canonical (formatting and parsing again gives it back)
+// and made only of the code alphabet.
+func FuzzParseCode(f *testing.F) {
+	for _, s := range []string{"ABCDE-FGHJK", "abcde fghjk", "ABCDEFGHJK", "ABCDE-FGHJ", "ABCDE-FGHJKL", "OOOOO-IIIII", "", "-----", "ÀBCDE-FGHJK", "abcde-fghj\u212a", "22222 22222\t"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, ok := consultation.ParseCode(s)
+		if !ok {
+			return
+		}
+		if len(c) != consultation.CodeLen || strings.Trim(c, "ABCDEFGHJKLMNPQRSTUVWXYZ23456789") != "" {
+			t.Fatalf("ParseCode(%q) = %q, not a canonical code", s, c)
+		}
+		if again, ok := consultation.ParseCode(consultation.FormatCode(c)); !ok || again != c {
+			t.Errorf("ParseCode(FormatCode(%q)) = %q, %v", c, again, ok)
+		}
+	})
+}
+
+// FuzzParseInvite checks that /invite arguments parse without panicking
+// and that whatever parses names an allowed role.
+func FuzzParseInvite(f *testing.F) {
+	for _, s := range []string{"", "10", "5 sympathisant", "supporter 3", "1 2", "membre membre", "-1", "99999999999999999999", "admin", "3\u00a0membre"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, role, ok := parseInvite(s)
+		if !ok {
+			return
+		}
+		if _, known := consultation.ParseRole(string(role)); !known {
+			t.Errorf("parseInvite(%q) role %q", s, role)
+		}
+		if strings.TrimSpace(s) == "" && (n != 1 || role != consultation.RoleMember) {
+			t.Errorf("parseInvite(%q) = %d, %q; want the defaults", s, n, role)
 		}
 	})
 }

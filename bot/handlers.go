@@ -69,6 +69,18 @@ func (b *Bot) command(r *request) ([]Reply, error) {
 		return b.members(r)
 	case "log":
 		return b.auditLog(r)
+	case "invite":
+		return b.invite(r)
+	case "join":
+		return b.join(r)
+	case "link":
+		return b.link(r)
+	case "unlink":
+		return b.unlink(r)
+	case "claim":
+		return b.claim(r)
+	case "export":
+		return b.export(r)
 	}
 	return nil, consultation.Errorf(consultation.EINVALID, "unknown_command", "unknown command /%s", r.cmd.Word)
 }

@@ -162,6 +162,9 @@ func (l Lang) Error(err error, r *request) string {
 	case "not_found":
 		return l.T("err.not_found")
 	}
+	if errWithArgs[e.Key] {
+		return l.T("err."+e.Key, e.Args...)
+	}
 	if _, ok := catalog["err."+e.Key]; ok {
 		return l.T("err." + e.Key)
 	}
@@ -188,7 +191,7 @@ var catalog = map[string][2]string{
 	"usage.poll":         {"Exemples : /sondage ouvrir jusqu'au 01/12 18h · /sondage fermer · /sondage (participation)", "Examples: /poll open until 2026-12-01 18:00 · /poll close · /poll (turnout)"},
 	"usage.verify":       {"Exemple : /verifier @pseudo, ou répondez à un message de la personne avec /verifier", "Example: /verify @username, or reply to the person's message with /verify"},
 	"usage.suspend":      {"Exemple : /suspendre @pseudo", "Example: /suspend @username"},
-	"usage.role":         {"Exemple : /role @pseudo organisateur (rôles : membre, organisateur, admin)", "Example: /role @username organiser (roles: member, organiser, admin)"},
+	"usage.role":         {"Exemple : /role @pseudo organisateur (rôles : sympathisant, membre, organisateur, admin)", "Example: /role @username organiser (roles: supporter, member, organiser, admin)"},
 	"usage.vote":         {"Exemples : /vote oui · /vote non · /vote abstention ; organisateurs : /vote fermer", "Examples: /vote yes · /vote no · /vote abstain; organisers: /vote close"},
 	"usage.synthesis":    {"Exemples : /synthese · organisateurs : /synthese vote quorum 50 % jusqu'au 08/12 18h", "Examples: /synthesis · organisers: /synthesis vote quorum 50% until 2026-12-08 18:00"},
 

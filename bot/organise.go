@@ -320,6 +320,9 @@ func (b *Bot) members(r *request) ([]Reply, error) {
 	t.Add(Bold, r.lang.T("members.title")+"\n")
 	t.Line(r.lang.T("members.status", counts.Verified, counts.Unverified, counts.Suspended))
 	t.Line(r.lang.T("members.roles", counts.Admins, counts.Organisers))
+	if counts.Supporters > 0 {
+		t.Line(r.lang.T("members.supporters", counts.Supporters))
+	}
 	return []Reply{{To: Private, Text: t}}, nil
 }
 

@@ -38,8 +38,10 @@ const (
 // Role is what a member may do.
 type Role string
 
-// Roles, from least to most powerful.
+// Roles, from least to most powerful. A supporter (sympathisant·e) may
+// send ideas but is in no electorate: they neither rate nor vote.
 const (
+	RoleSupporter Role = "supporter"
 	RoleMember    Role = "member"
 	RoleOrganiser Role = "organiser"
 	RoleAdmin     Role = "admin"
@@ -48,6 +50,8 @@ const (
 // rank orders roles for "at least" checks.
 func (r Role) rank() int {
 	switch r {
+	case RoleSupporter:
+		return -1
 	case RoleOrganiser:
 		return 1
 	case RoleAdmin:
@@ -60,6 +64,8 @@ func (r Role) rank() int {
 // ParseRole returns the role named s in English or French.
 func ParseRole(s string) (Role, bool) {
 	switch s {
+	case "supporter", "sympathisant", "sympathisante":
+		return RoleSupporter, true
 	case "member", "membre":
 		return RoleMember, true
 	case "organiser", "organizer", "organisateur", "organisatrice", "secretaire", "secrétaire":
@@ -84,6 +90,10 @@ type Member struct {
 
 // IsVerified reports whether m counts as a member of the organisation.
 func (m *Member) IsVerified() bool { return m.Status == Verified }
+
+// MayVote reports whether m belongs in electorates: a verified member
+// who is not a supporter.
+func (m *Member) MayVote() bool { return m.Status == Verified && m.Role != RoleSupporter }
 
 // IsOrganiser reports whether m may organise consultations. Suspended
 // members lose every power.
@@ -138,4 +148,8 @@ const (
 	ActWithdraw      = "idea.withdraw"
 	ActAdoptionOpen  = "adoption.open"
 	ActAdoptionClose = "adoption.close"
+	ActInvite        = "invite"
+	ActLink          = "link"
+	ActUnlink        = "unlink"
+	ActExport        = "export"
 )

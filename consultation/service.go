@@ -279,6 +279,7 @@ var (
 	errSuspended    = &Error{Code: EFORBIDDEN, Key: "suspended", Message: "your membership is suspended"}
 	errNotOrganiser = &Error{Code: EFORBIDDEN, Key: "not_organiser", Message: "only organisers may do this"}
 	errNotAdmin     = &Error{Code: EFORBIDDEN, Key: "not_admin", Message: "only admins may do this"}
+	errSupporter    = &Error{Code: EFORBIDDEN, Key: "supporter_no_vote", Message: "supporters may send ideas but not vote"}
 )
 
 func mustBeVerified(m *Member) error {
@@ -373,7 +374,7 @@ func (s *Service) Suspend(ctx context.Context, a Actor, targetID int64) (*Member
 		if t, err = tx.Member(targetID); err != nil {
 			return err
 		}
-		if t.Role != RoleMember && !m.IsAdmin() {
+		if t.Role.rank() >= RoleOrganiser.rank() && !m.IsAdmin() {
 			return errNotAdmin
 		}
 		if t.Status == Suspended {
@@ -509,7 +510,7 @@ func (s *Service) setPhase(tx Tx, m *Member, c *Consultation, p Phase, opt Phase
 		}
 		var ids []int64
 		for _, x := range ms {
-			if x.IsVerified() {
+			if x.MayVote() {
 				ids = append(ids, x.ID)
 			}
 		}
@@ -877,6 +878,9 @@ func inElectorate(tx Tx, p Poll, m *Member) error {
 	if err := mustBeVerified(m); err != nil {
 		return err
 	}
+	if m.Role == RoleSupporter {
+		return errSupporter
+	}
 	in, err := tx.InElectorate(p, m.ID)
 	if err != nil || in {
 		return err
@@ -1229,7 +1233,7 @@ func (s *Service) OpenPolls(ctx context.Context, a Actor) ([]*Consultation, erro
 // MemberCounts is the roster at a glance.
 type MemberCounts struct {
 	Verified, Unverified, Suspended int
-	Admins, Organisers              int
+	Admins, Organisers, Supporters  int
 }
 
 // MemberCounts counts members by status and role. Organisers only.
@@ -1249,6 +1253,8 @@ func (s *Service) MemberCounts(ctx context.Context, a Actor) (*MemberCounts, err
 					n.Admins++
 				case RoleOrganiser:
 					n.Organisers++
+				case RoleSupporter:
+					n.Supporters++
 				}
 			case Unverified:
 				n.Unverified++

@@ -80,6 +80,9 @@ type Tx interface {
 	Ratings(roundID int64, voter string) ([]Rating, error)
 	Rating(roundID, proposalID int64, voter string) (Rating, error)
 	RatingCounts(roundID int64) ([]RatingCount, error)
+	// RoundRatings returns every rating of a round, under its stored
+	// pseudonym, for exports (which re-pseudonymise them).
+	RoundRatings(roundID int64) ([]Rating, error)
 	Raters(roundID int64) (map[string]int, error) // voter → proposals with a complete rating
 
 	// Electorates and the adoption vote.
@@ -89,6 +92,29 @@ type Tx interface {
 	PutVote(consultationID int64, voter string, c Choice, at time.Time) error
 	Vote(consultationID int64, voter string) (Choice, error)
 	VoteCounts(consultationID int64) (map[Choice]int, error)
+
+	// One-time codes (invites, account links, the first admin's setup),
+	// known only by the SHA-256 of the code.
+	CreateCode(c *Code) error // ECONFLICT when the hash is already there
+	Code(hash string) (*Code, error)
+	UpdateCode(c *Code) error        // UsedAt and UsedBy
+	DeleteCodes(kind CodeKind) error // the unused codes of a kind
+
+	// Failed code attempts, per member, for rate limiting.
+	AddAttempt(memberID int64, at time.Time) error
+	Attempts(memberID int64, since time.Time) ([]time.Time, error) // at or after since, oldest first
+
+	// Linking and unlinking platform accounts.
+	// MergeMembers points everything of member from (identities, ideas,
+	// supports, electorates, audit, …) at member into, then deletes from.
+	MergeMembers(from, into int64) error
+	// DetachIdentity creates m (setting its ID) and moves the identity
+	// (p, userID) to it.
+	DetachIdentity(p Platform, userID string, m *Member) error
+	// RenameVoter moves a pseudonym's ratings in a round to another
+	// pseudonym; RenameVote does the same for an adoption vote.
+	RenameVoter(roundID int64, from, to string) error
+	RenameVote(consultationID int64, from, to string) error
 
 	// The audit log.
 	AppendAudit(e *AuditEntry) error

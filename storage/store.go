@@ -157,8 +157,26 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
+// fkOff marks a migration that rebuilds a table other tables refer to. It
+// runs with foreign keys off (the pragma is a no-op inside a transaction,
+// so it is set on the connection before), and the foreign keys are checked
+// before it commits: the standard SQLite way to change a table's schema.
+const fkOff = "-- atelier:foreign_keys=off"
+
 func applyMigration(ctx context.Context, db *sql.DB, name, body string) error {
-	tx, err := db.BeginTx(ctx, nil)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	rebuild := strings.HasPrefix(body, fkOff)
+	if rebuild {
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -172,6 +190,20 @@ func applyMigration(ctx context.Context, db *sql.DB, name, body string) error {
 	}
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return err
+	}
+	if rebuild {
+		rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+		if err != nil {
+			return err
+		}
+		bad := rows.Next()
+		rows.Close()
+		if bad {
+			return errors.New("foreign key check failed")
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name) VALUES (?)`, name); err != nil {
 		return err

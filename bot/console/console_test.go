@@ -68,6 +68,7 @@ func TestTranscripts(t *testing.T) {
 		{"consultation", "fr"},
 		{"consultation-en", "en"},
 		{"suggest", "fr"},
+		{"members", "fr"},
 	} {
 		t.Run(tc.script, func(t *testing.T) {
 			in, err := os.ReadFile(filepath.Join("testdata", tc.script+".txt"))

@@ -39,6 +39,8 @@ var (
 		DescEN: "the title", DescFR: "le titre", MaxLength: 200}
 	pUntil = param{Name: "until", FR: "jusqua", Type: discordgo.ApplicationCommandOptionString,
 		DescEN: "deadline, e.g. 2026-12-01 18:00", DescFR: "échéance, par ex. 01/12 18h", MaxLength: 40}
+	pCode = param{Name: "code", FR: "code", Type: discordgo.ApplicationCommandOptionString, Required: true,
+		DescEN: "the code, e.g. ABCDE-FGHJK", DescFR: "le code, par ex. ABCDE-FGHJK", MaxLength: 20}
 	pUser = param{Name: "user", FR: "membre", Type: discordgo.ApplicationCommandOptionUser, Required: true,
 		DescEN: "the member", DescFR: "la personne"}
 )
@@ -101,12 +103,25 @@ var params = map[string][]param{
 			DescEN: "quorum in percent", DescFR: "quorum en pourcentage", MinValue: 0, MaxValue: 100, hasMinimum: true},
 		pUntil,
 	},
+	"invite": {
+		{Name: "count", FR: "nombre", Type: discordgo.ApplicationCommandOptionInteger,
+			DescEN: "how many codes (1 to 50)", DescFR: "combien de codes (1 à 50)", MinValue: 1, MaxValue: 50, hasMinimum: true},
+		{Name: "role", FR: "role", Type: discordgo.ApplicationCommandOptionString,
+			DescEN: "the role the codes give", DescFR: "le rôle que donnent les codes", Choices: []choice{
+				{"member", "member", "membre"},
+				{"supporter", "supporter (ideas, no vote)", "sympathisant·e (idées, sans vote)"},
+			}},
+	},
+	"join":    {pCode},
+	"link":    {{Name: "code", FR: "code", Type: discordgo.ApplicationCommandOptionString, DescEN: "the code from your other account; empty to get one", DescFR: "le code reçu sur votre autre compte ; vide pour en obtenir un", MaxLength: 20}},
+	"claim":   {pCode},
 	"verify":  {pUser},
 	"suspend": {pUser},
 	"role": {
 		pUser,
 		{Name: "role", FR: "role", Type: discordgo.ApplicationCommandOptionString, Required: true,
 			DescEN: "the role", DescFR: "le rôle", Choices: []choice{
+				{"supporter", "supporter", "sympathisant·e"},
 				{"member", "member", "membre"},
 				{"organiser", "organiser", "organisateur·rice"},
 				{"admin", "admin", "admin"},

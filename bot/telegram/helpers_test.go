@@ -120,7 +120,7 @@ func start(tb testing.TB, opts ...envOption) *env {
 		Clock:  consultation.ClockFunc(func() time.Time { return epoch }),
 		Admins: []consultation.Identity{{Platform: consultation.Telegram, UserID: "1001"}},
 	})
-	e.bot = bot.New(e.svc, bot.Config{Locale: "fr", TimeZone: "Europe/Paris"}, nil)
+	e.bot = bot.New(e.svc, bot.Config{Locale: "fr", TimeZone: "Europe/Paris", Limits: bot.NoLimits}, nil)
 	api := c.apiURL
 	if api == "" {
 		api = e.srv.URL()

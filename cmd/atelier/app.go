@@ -42,7 +42,31 @@ func (m *Main) Open(ctx context.Context) error {
 	m.Store = st
 	m.Service = consultation.NewService(st, consultation.Options{Clock: m.Clock, Admins: m.Config.Admins, Similarity: similar.NewIdeas(similar.DefaultOptions())})
 	m.Bot = bot.New(m.Service, bot.Config{Locale: m.Config.Locale, TimeZone: m.Config.TimeZone}, m.Log)
+	code, needed, err := m.Service.SetupCode(ctx, m.platforms())
+	if err != nil {
+		return fmt.Errorf("setup code: %w", err)
+	}
+	if needed {
+		m.Log.Warn("no admin yet: send /claim CODE to the bot in a private message to become the first admin; a new code is made at each start until then",
+			"code", consultation.FormatCode(code), "valid", consultation.SetupTTL.String())
+	}
 	return nil
+}
+
+// platforms lists the platforms this run speaks on: those with a token,
+// else the console.
+func (m *Main) platforms() []consultation.Platform {
+	var ps []consultation.Platform
+	if m.Config.TelegramToken != "" {
+		ps = append(ps, consultation.Telegram)
+	}
+	if m.Config.DiscordToken != "" {
+		ps = append(ps, consultation.Discord)
+	}
+	if len(ps) == 0 {
+		ps = append(ps, consultation.Console)
+	}
+	return ps
 }
 
 // Run runs the platform adapters until ctx ends, or the console when no

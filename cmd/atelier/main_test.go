@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"atelier/bot"
 	"atelier/bot/telegram/telegramtest"
 	"atelier/consultation"
 )
@@ -146,5 +147,54 @@ func TestTelegramEndToEnd(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), srv.Token()) {
 		t.Error("the token appears in the logs")
+	}
+}
+
+// TestSetupCodeLogged starts the program on Telegram with no admin
+// configured for it: the log carries a setup code, whose /claim makes the
+// sender admin; the next start, with an admin, logs none.
+func TestSetupCodeLogged(t *testing.T) {
+	srv := telegramtest.NewServer(t)
+	db := filepath.Join(t.TempDir(), "tg.db")
+	vars := map[string]string{"TELEGRAM_TOKEN": srv.Token(), "TELEGRAM_API_URL": srv.URL(), "ATELIER_DB": db}
+	start := func() string {
+		t.Helper()
+		cfg, err := ParseConfig(nil, env(vars), &bytes.Buffer{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var logs bytes.Buffer
+		m := NewMain(cfg, &logs)
+		if err := m.Open(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { m.Close() })
+		return logs.String()
+	}
+	if logs := start(); !strings.Contains(logs, "/claim") || !strings.Contains(logs, "code=") {
+		t.Fatalf("no setup code in the log:\n%s", logs)
+	}
+
+	cfg, _ := ParseConfig(nil, env(vars), &bytes.Buffer{})
+	var out bytes.Buffer
+	m := NewMain(cfg, &out)
+	if err := m.Open(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// This second start replaced the code.
+	j := strings.Index(out.String(), "code=")
+	if j < 0 {
+		t.Fatalf("no setup code at the second start:\n%s", out.String())
+	}
+	code := out.String()[j+len("code=") : j+len("code=")+11]
+	ev := bot.Event{Platform: consultation.Telegram, Chat: bot.Chat{ID: "7", Private: true}, From: bot.User{ID: "7", Name: "Owner"}, Text: "/claim " + code}
+	m.Bot.Handle(context.Background(), ev)
+	owner, err := m.Service.MemberByIdentity(context.Background(), consultation.Telegram, "7")
+	if err != nil || !owner.IsAdmin() {
+		t.Fatalf("after /claim, owner = %+v, %v", owner, err)
+	}
+	m.Close()
+	if logs := start(); strings.Contains(logs, "code=") {
+		t.Errorf("a setup code is logged although an admin exists:\n%s", logs)
 	}
 }

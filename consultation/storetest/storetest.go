@@ -31,6 +31,11 @@ func Run(t *testing.T, open func(t *testing.T) consultation.Store) {
 		{"Supports", testSupports},
 		{"PendingIdeas", testPendingIdeas},
 		{"Suggestions", testSuggestions},
+		{"Codes", testCodes},
+		{"Attempts", testAttempts},
+		{"MergeMembers", testMergeMembers},
+		{"DetachIdentity", testDetachIdentity},
+		{"RenameVoter", testRenameVoter},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

@@ -1,0 +1,70 @@
+package bot
+
+// errWithArgs lists the error keys whose message takes the error's
+// arguments.
+var errWithArgs = map[string]bool{
+	"too_many_attempts":      true,
+	"invite_count":           true,
+	"link_both_rated":        true,
+	"rate_limited_seconds":   true,
+	"rate_limited_minutes":   true,
+	"too_many_ideas_seconds": true,
+	"too_many_ideas_minutes": true,
+}
+
+// Messages of invitations, account links, supporters, the first admin and
+// exports: key → {French, English}.
+func init() {
+	for k, v := range map[string][2]string{
+		"help.invite":  {"[nombre] [membre|sympathisant] : codes d'invitation à usage unique (en privé)", "[count] [member|supporter]: one-time invite codes (in private)"},
+		"help.join":    {"<code> : devenir membre vérifié·e avec un code d'invitation (en privé)", "<code>: become a verified member with an invite code (in private)"},
+		"help.link":    {"relier vos comptes Telegram et Discord : un code à renvoyer depuis l'autre compte", "link your Telegram and Discord accounts: a code to send from the other account"},
+		"help.unlink":  {"détacher ce compte de vos autres comptes", "detach this account from your other accounts"},
+		"help.claim":   {"<code> : devenir le premier admin (code affiché dans le journal au démarrage)", "<code>: become the first admin (code shown in the log at start)"},
+		"usage.invite": {"Exemples : /inviter · /inviter 10 · /inviter 5 sympathisant (1 à 50 codes ; rôle membre ou sympathisant)", "Examples: /invite · /invite 10 · /invite 5 supporter (1 to 50 codes; role member or supporter)"},
+		"usage.join":   {"Exemple : /rejoindre ABCDE-FGHJK (le code reçu d'un·e organisateur·rice), en message privé au bot", "Example: /join ABCDE-FGHJK (the code an organiser gave you), in a private message to the bot"},
+		"usage.link":   {"Exemples : /lier (donne un code) · /lier ABCDE-FGHJK (depuis l'autre compte)", "Examples: /link (gives a code) · /link ABCDE-FGHJK (from the other account)"},
+		"usage.unlink": {"Exemple : /delier, depuis le compte à détacher", "Example: /unlink, from the account to detach"},
+		"usage.claim":  {"Exemple : /claim ABCDE-FGHJK (le code affiché dans le journal du bot), en message privé au bot", "Example: /claim ABCDE-FGHJK (the code shown in the bot's log), in a private message to the bot"},
+
+		"role.supporter":     {"sympathisant·e", "supporter"},
+		"members.supporters": {"dont %d sympathisant·es (idées sans vote)", "including %d supporters (ideas, no vote)"},
+
+		"invite.title":        {"🎟 %d code(s) d'invitation — rôle : %s", "🎟 %d invite code(s) — role: %s"},
+		"invite.until":        {"Valables jusqu'au %s, chacun une seule fois.", "Valid until %s, each one once."},
+		"invite.how":          {"Donnez un code à chaque personne, en privé ; elle m'envoie %s CODE en message privé.", "Give one code to each person, privately; they send me %s CODE in a private message."},
+		"join.done":           {"✅ Bienvenue ! Vous êtes maintenant membre vérifié·e : vous pouvez envoyer des idées et voter.", "✅ Welcome! You are now a verified member: you can send ideas and vote."},
+		"join.done_supporter": {"✅ Bienvenue ! Vous êtes maintenant sympathisant·e : vous pouvez envoyer des idées, mais pas noter ni voter.", "✅ Welcome! You are now a supporter: you can send ideas, but not rate or vote."},
+		"link.code":           {"🔗 Pour relier un autre compte (Telegram, Discord) à celui-ci, envoyez au bot depuis cet autre compte, en privé, avant le %s :", "🔗 To link another account (Telegram, Discord) to this one, send the bot from that other account, privately, before %s:"},
+		"link.done":           {"🔗 Comptes reliés (%s) : vous êtes un·e seul·e membre, avec un seul bulletin par vote.", "🔗 Accounts linked (%s): you are one member, with one ballot per poll."},
+		"unlink.done":         {"Ce compte %s est détaché de vos autres comptes. Il compte maintenant comme une personne non vérifiée ; vos autres comptes gardent vos idées et votre statut.", "This %s account is detached from your other accounts. It now counts as an unverified person; your other accounts keep your ideas and status."},
+		"claim.done":          {"👑 Vous êtes maintenant admin. Nommez les organisateurs avec /role @pseudo organisateur.", "👑 You are now an admin. Name organisers with /role @username organiser."},
+
+		"help.export":       {"les idées, propositions, résultats et notes anonymisées en fichiers (en privé)", "ideas, proposals, results and anonymised ratings as files (in private)"},
+		"usage.export":      {"Exemple : /exporter, dans le groupe de la consultation", "Example: /export, in the consultation's group"},
+		"export.done":       {"📦 Export de « %s » : %d idées, %d propositions, %d notes.", "📦 Export of “%s”: %d ideas, %d proposals, %d ratings."},
+		"export.pseudonyms": {"Les notes portent un pseudonyme propre à cet export : on ne peut ni relier deux exports, ni retrouver qui a noté quoi.", "Ratings carry a pseudonym made for this export alone: two exports cannot be joined, and nobody can tell who rated what."},
+
+		"err.rate_limited_seconds":   {"Doucement : vous avez envoyé beaucoup de commandes. Réessayez dans %d secondes.", "Easy: you have sent a lot of commands. Try again in %d seconds."},
+		"err.rate_limited_minutes":   {"Doucement : vous avez envoyé beaucoup de commandes. Réessayez dans %d minutes.", "Easy: you have sent a lot of commands. Try again in %d minutes."},
+		"err.too_many_ideas_seconds": {"Merci pour toutes ces idées ! Pour laisser le temps de les lire, envoyez la suivante dans %d secondes.", "Thank you for all these ideas! To leave time to read them, send the next one in %d seconds."},
+		"err.too_many_ideas_minutes": {"Merci pour toutes ces idées ! Pour laisser le temps de les lire, envoyez la suivante dans %d minutes.", "Thank you for all these ideas! To leave time to read them, send the next one in %d minutes."},
+
+		"err.private_only":       {"Envoyez cette commande au bot en message privé, pas dans le groupe : le code doit rester secret. Effacez ce message s'il contient un code.", "Send this command to the bot in a private message, not in the group: the code must stay secret. Delete this message if it contains a code."},
+		"err.code_unknown":       {"Ce code n'existe pas. Vérifiez-le (10 caractères, par ex. ABCDE-FGHJK) ou demandez-en un nouveau.", "This code does not exist. Check it (10 characters, e.g. ABCDE-FGHJK) or ask for a new one."},
+		"err.code_used":          {"Ce code a déjà servi : chaque code ne marche qu'une fois. Demandez-en un nouveau.", "This code was already used: each code works once. Ask for a new one."},
+		"err.code_expired":       {"Ce code a expiré. Demandez-en un nouveau.", "This code has expired. Ask for a new one."},
+		"err.too_many_attempts":  {"Trop de codes erronés : réessayez dans %d minutes. Vérifiez bien le code avant de le renvoyer.", "Too many wrong codes: try again in %d minutes. Check the code carefully before sending it again."},
+		"err.invite_count":       {"Vous pouvez créer de 1 à %d codes à la fois. Exemple : /inviter 10", "You can make 1 to %d codes at once. Example: /invite 10"},
+		"err.invite_role":        {"Une invitation fait un·e membre ou un·e sympathisant·e. Pour les autres rôles : /role @pseudo <rôle>.", "An invite makes a member or a supporter. For other roles: /role @username <role>."},
+		"err.already_member":     {"Vous êtes déjà membre vérifié·e : gardez ce code pour quelqu'un d'autre.", "You are already a verified member: keep this code for someone else."},
+		"err.already_linked":     {"Ces deux comptes sont déjà reliés. Envoyez le code depuis votre autre compte.", "These two accounts are already linked. Send the code from your other account."},
+		"err.link_same_platform": {"Envoyez ce code depuis votre compte sur l'autre plateforme (Telegram ou Discord), pas depuis celle-ci.", "Send this code from your account on the other platform (Telegram or Discord), not from this one."},
+		"err.link_both_rated":    {"Vos deux comptes ont déjà noté dans l'évaluation ouverte de « %s » : les relier compterait votre bulletin deux fois. Reliez-les après sa clôture.", "Both your accounts already rated in the open evaluation of “%s”: linking them would count your ballot twice. Link them after it closes."},
+		"err.not_linked":         {"Ce compte n'est relié à aucun autre : rien à détacher.", "This account is not linked to any other: nothing to detach."},
+		"err.admin_exists":       {"Cette installation a déjà un·e admin : demandez-lui un rôle avec /role.", "This installation already has an admin: ask them for a role with /role."},
+		"err.supporter_no_vote":  {"Les sympathisant·es peuvent envoyer des idées mais pas noter ni voter. Pour voter, demandez à un·e organisateur·rice de vous faire membre.", "Supporters may send ideas but not rate or vote. To vote, ask an organiser to make you a member."},
+	} {
+		catalog[k] = v
+	}
+}

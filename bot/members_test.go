@@ -1,0 +1,418 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/binary"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"atelier/bot"
+	"atelier/consultation"
+	"atelier/storage"
+)
+
+// counter is a random source whose every read differs, so that codes made
+// in one test never collide.
+type counter struct {
+	mu sync.Mutex
+	n  uint64
+}
+
+func (c *counter) Read(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for i := range p {
+		if i%8 == 0 {
+			c.n = c.n*6364136223846793005 + 1442695040888963407
+		}
+		var b [8]byte
+		binary.LittleEndian.PutUint64(b[:], c.n)
+		p[i] = b[i%8]
+	}
+	return len(p), nil
+}
+
+// memberHarness is a harness whose clock the test can move and whose store
+// can be reopened, as after a restart.
+type memberHarness struct {
+	*harness
+	clock  *clock
+	path   string
+	random *counter
+}
+
+func newMemberHarness(t *testing.T, locale string) *memberHarness {
+	t.Helper()
+	paris, _ := time.LoadLocation("Europe/Paris")
+	mh := &memberHarness{clock: &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)}, path: filepath.Join(t.TempDir(), "bot.db"), random: &counter{}}
+	mh.open(t, locale)
+	return mh
+}
+
+func (mh *memberHarness) open(t *testing.T, locale string) {
+	t.Helper()
+	st, err := storage.Open(context.Background(), mh.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	svc := consultation.NewService(st, consultation.Options{
+		Clock:  mh.clock,
+		Random: mh.random,
+		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
+	})
+	mh.harness = &harness{t: t, bot: bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
+}
+
+func (mh *memberHarness) advance(d time.Duration) {
+	mh.clock.mu.Lock()
+	mh.clock.now = mh.clock.now.Add(d)
+	mh.clock.mu.Unlock()
+}
+
+// tg sends a message from a Telegram account, in its private chat with the
+// bot when chat is "dm", else in the Telegram group "tg-main".
+func (mh *memberHarness) tg(user, chat, text, data string) string {
+	mh.t.Helper()
+	ev := bot.Event{Platform: consultation.Telegram, From: bot.User{ID: user, Username: user, Name: user}, Text: text, Data: data,
+		Chat: bot.Chat{ID: "tg-main", Title: "tg-main"}}
+	if chat == "dm" {
+		ev.Chat = bot.Chat{ID: user, Private: true}
+	}
+	var out []string
+	for _, r := range mh.bot.Handle(context.Background(), ev) {
+		out = append(out, r.Text.String()+r.Toast)
+	}
+	return strings.Join(out, "\n")
+}
+
+var codeRE = regexp.MustCompile(`[A-Z2-9]{5}-[A-Z2-9]{5}`)
+
+func codesIn(t *testing.T, s string, n int) []string {
+	t.Helper()
+	codes := codeRE.FindAllString(s, -1)
+	if len(codes) != n {
+		t.Fatalf("found %d codes in %q; want %d", len(codes), s, n)
+	}
+	return codes
+}
+
+// roster summarises every member's status and role and every identity:
+// what a refused membership command must not change.
+func (mh *memberHarness) roster() string {
+	mh.t.Helper()
+	var b strings.Builder
+	for id := int64(1); id < 40; id++ {
+		m, err := mh.svc.Member(t0ctx(), id)
+		if err != nil {
+			continue
+		}
+		ids, _ := mh.svc.Identities(t0ctx(), id)
+		b.WriteString(m.Name + ":" + string(m.Status) + "/" + string(m.Role))
+		for _, i := range ids {
+			b.WriteString(" " + string(i.Platform) + "=" + i.UserID)
+		}
+		b.WriteString("; ")
+	}
+	return b.String()
+}
+
+func auditHas(t *testing.T, h *harness, action, detail string) bool {
+	t.Helper()
+	es, err := h.svc.AuditLog(t0ctx(), consultation.Actor{MemberID: 1}, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range es {
+		if e.Action == action && strings.Contains(e.Detail, detail) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestInviteAndJoin(t *testing.T) {
+	mh := newMemberHarness(t, "fr")
+	mh.say("admin", "", "/aide")
+	mh.say("alice", "", "/aide")
+	mh.say("admin", "", "/role @alice organisateur")
+	out := mh.bot.Handle(t0ctx(), bot.Event{Platform: consultation.Console, From: bot.User{ID: "alice", Username: "alice"}, Chat: bot.Chat{ID: "main", Title: "main"}, Text: "/inviter 3"})
+	if len(out) != 1 || out[0].To != bot.Private {
+		t.Fatalf("/inviter replies %+v; want one private reply", out)
+	}
+	codes := codesIn(t, out[0].Text.String(), 3)
+	if !strings.Contains(out[0].Text.String(), "30/11/2026") {
+		t.Errorf("invite reply %q does not give the expiry, seven days on", out[0].Text.String())
+	}
+
+	if got := mh.say("zoe", "dm", "/rejoindre "+strings.ToLower(codes[0])); !strings.Contains(got, "membre vérifié·e") {
+		t.Errorf("/rejoindre = %q", got)
+	}
+	zoe, _ := mh.svc.MemberByIdentity(t0ctx(), consultation.Console, "zoe")
+	if !zoe.IsVerified() || zoe.Role != consultation.RoleMember || zoe.VerifiedBy == 0 {
+		t.Errorf("zoe after /rejoindre = %+v", zoe)
+	}
+	if !auditHas(t, mh.harness, consultation.ActVerify, "invite") || !auditHas(t, mh.harness, consultation.ActInvite, "3 × member") {
+		t.Error("the audit log lacks the invitation or the verification by invite")
+	}
+
+	for _, tc := range []struct{ name, who, chat, text, want string }{
+		{"reused", "yann", "dm", "/rejoindre " + codes[0], "déjà servi"},
+		{"unknown", "yann", "dm", "/rejoindre ABCDE-FGHJK", "n'existe pas"},
+		{"malformed", "yann", "dm", "/rejoindre 1234", "n'existe pas"},
+		{"in the group", "yann", "", "/rejoindre " + codes[1], "message privé"},
+		{"already verified", "zoe", "dm", "/rejoindre " + codes[1], "déjà membre"},
+		{"by a member", "zoe", "", "/inviter", "réservée aux organisateurs"},
+		{"too many", "alice", "", "/inviter 51", "de 1 à 50 codes"},
+		{"admin role", "alice", "", "/inviter 2 admin", "membre ou un·e sympathisant·e"},
+		{"nonsense", "alice", "", "/inviter beaucoup", "Exemples : /inviter"},
+		{"no code", "yann", "dm", "/rejoindre", "Exemple : /rejoindre"},
+	} {
+		before := mh.roster()
+		if got := mh.say(tc.who, tc.chat, tc.text); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q = %q; want %q", tc.name, tc.text, got, tc.want)
+		}
+		if after := mh.roster(); after != before && tc.name != "unknown" && tc.name != "reused" {
+			t.Errorf("%s changed the roster:\n%s\n%s", tc.name, before, after)
+		}
+	}
+
+	mh.advance(8 * 24 * time.Hour)
+	if got := mh.say("xavier", "dm", "/rejoindre "+codes[2]); !strings.Contains(got, "expiré") {
+		t.Errorf("expired code: %q", got)
+	}
+	if m, _ := mh.svc.MemberByIdentity(t0ctx(), consultation.Console, "xavier"); m.IsVerified() {
+		t.Error("an expired code verified its sender")
+	}
+}
+
+func TestJoinGuessingIsRateLimited(t *testing.T) {
+	mh := newMemberHarness(t, "en")
+	mh.say("admin", "", "/help")
+	out := mh.say("admin", "", "/invite 1")
+	code := codesIn(t, out, 1)[0]
+	for i := range consultation.MaxAttempts {
+		if got := mh.say("mallory", "dm", "/join ZZZZZ-ZZZZ"+string(rune('A'+i))); !strings.Contains(got, "does not exist") {
+			t.Fatalf("guess %d: %q", i, got)
+		}
+	}
+	if got := mh.say("mallory", "dm", "/join "+code); !strings.Contains(got, "try again in 60 minutes") {
+		t.Errorf("sixth attempt = %q; want a refusal saying when to retry", got)
+	}
+	// The count survives a restart.
+	mh.store.Close()
+	mh.open(t, "en")
+	mh.advance(30 * time.Minute)
+	if got := mh.say("mallory", "dm", "/join "+code); !strings.Contains(got, "try again in 30 minutes") {
+		t.Errorf("after a restart = %q; want still limited", got)
+	}
+	mh.advance(31 * time.Minute)
+	if got := mh.say("mallory", "dm", "/join "+code); !strings.Contains(got, "verified member") {
+		t.Errorf("after the window = %q; want the valid code accepted", got)
+	}
+}
+
+func TestSupporterSendsIdeasButDoesNotVote(t *testing.T) {
+	mh := newMemberHarness(t, "fr")
+	mh.setup()
+	code := codesIn(t, mh.say("alice", "", "/inviter 1 sympathisante"), 1)[0]
+	if got := mh.say("sam", "dm", "/rejoindre "+code); !strings.Contains(got, "sympathisant·e") {
+		t.Fatalf("/rejoindre as supporter = %q", got)
+	}
+	mh.say("sam", "", "/aide")
+	if got := mh.say("sam", "", "/idee Un local ouvert le samedi"); !strings.Contains(got, "enregistrée") {
+		t.Errorf("supporter's idea = %q", got)
+	}
+	mh.say("alice", "", "/regrouper 4 Local")
+	mh.say("alice", "", "/sondage ouvrir")
+	before := mh.snapshot()
+	if got := mh.press("sam", "dm", "r_1_1_1_i_4"); !strings.Contains(got, "sympathisant·es peuvent envoyer des idées mais pas noter") {
+		t.Errorf("supporter's rating = %q", got)
+	}
+	if got := mh.say("sam", "", "/evaluer"); !strings.Contains(got, "pas noter ni voter") {
+		t.Errorf("supporter's /evaluer = %q", got)
+	}
+	if mh.snapshot() != before {
+		t.Error("a supporter's refused rating changed the state")
+	}
+	p, err := mh.svc.Participation(t0ctx(), consultation.Actor{MemberID: 1}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// admin, alice, bob and carol; not the supporter.
+	if p.Electorate != 4 {
+		t.Errorf("electorate = %d; want 4 (supporters excluded)", p.Electorate)
+	}
+	if got := mh.say("alice", "", "/membres"); !strings.Contains(got, "1 sympathisant·es") {
+		t.Errorf("/membres = %q", got)
+	}
+}
+
+func TestLinkAccounts(t *testing.T) {
+	mh := newMemberHarness(t, "fr")
+	mh.setup()
+	mh.say("alice", "", "/phase collecte")
+
+	// Bob's Telegram account is known first as a separate person with an
+	// idea of its own, verified by invite.
+	code := codesIn(t, mh.say("alice", "", "/inviter"), 1)[0]
+	mh.tg("tg-bob", "dm", "/rejoindre "+code, "")
+	tgBob, _ := mh.svc.MemberByIdentity(t0ctx(), consultation.Telegram, "tg-bob")
+	bob, _ := mh.svc.MemberByIdentity(t0ctx(), consultation.Console, "bob")
+
+	link := mh.say("bob", "dm", "/lier")
+	lc := codesIn(t, link, 1)[0]
+	before := mh.roster()
+	for _, tc := range []struct{ name, text, want string }{
+		{"same platform", "/lier " + lc, "depuis votre compte sur l'autre plateforme"},
+	} {
+		if got := mh.say("carol", "dm", tc.text); !strings.Contains(got, tc.want) {
+			t.Errorf("%s: %q", tc.name, got)
+		}
+	}
+	if got := mh.say("bob", "dm", "/lier "+lc); !strings.Contains(got, "déjà reliés") {
+		t.Errorf("own code: %q", got)
+	}
+	if got := mh.tg("tg-bob", "", "/lier "+lc, ""); !strings.Contains(got, "message privé") {
+		t.Errorf("link in a group: %q", got)
+	}
+	if mh.roster() != before {
+		t.Error("a refused link changed the roster")
+	}
+	if got := mh.tg("tg-bob", "dm", "/lier "+lc, ""); !strings.Contains(got, "Comptes reliés (console + Telegram)") {
+		t.Fatalf("/lier = %q", got)
+	}
+	m, _ := mh.svc.MemberByIdentity(t0ctx(), consultation.Telegram, "tg-bob")
+	if m.ID != bob.ID || !m.IsVerified() {
+		t.Errorf("after linking, tg-bob is %+v; want bob (%d), verified", m, bob.ID)
+	}
+	if _, err := mh.svc.Member(t0ctx(), tgBob.ID); !consultation.IsNotFound(err) {
+		t.Errorf("the newer member still exists: %v", err)
+	}
+	if !auditHas(t, mh.harness, consultation.ActLink, "console + telegram") {
+		t.Error("no audit entry for the link")
+	}
+	if got := mh.tg("tg-bob", "dm", "/lier "+lc, ""); !strings.Contains(got, "déjà servi") {
+		t.Errorf("link code reused: %q", got)
+	}
+
+	// A rating from each platform counts once.
+	mh.say("alice", "", "/sondage ouvrir")
+	mh.press("bob", "dm", "r_1_1_1_i_5")
+	mh.press("bob", "dm", "r_1_1_1_e_1")
+	mh.tg("tg-bob", "dm", "", "r_1_1_1_i_2")
+	mh.tg("tg-bob", "dm", "", "r_1_1_1_e_2")
+	mh.press("carol", "dm", "r_1_1_1_i_4")
+	mh.press("carol", "dm", "r_1_1_1_e_4")
+	mh.say("alice", "", "/sondage fermer")
+	res, err := mh.svc.Results(t0ctx(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range res.Outcomes {
+		if o.Proposal.Number == 1 && o.Raters != 2 {
+			t.Errorf("P1 has %d raters; want 2 (bob once, carol)", o.Raters)
+		}
+	}
+
+	// Unlinking gives the Telegram account back to a new, unverified person.
+	if got := mh.tg("tg-bob", "dm", "/delier", ""); !strings.Contains(got, "détaché") {
+		t.Errorf("/delier = %q", got)
+	}
+	m, _ = mh.svc.MemberByIdentity(t0ctx(), consultation.Telegram, "tg-bob")
+	if m.ID == bob.ID || m.IsVerified() {
+		t.Errorf("after unlinking, tg-bob is %+v", m)
+	}
+	if b, _ := mh.svc.Member(t0ctx(), bob.ID); !b.IsVerified() {
+		t.Error("bob lost his status by unlinking an account")
+	}
+	if !auditHas(t, mh.harness, consultation.ActUnlink, "telegram") {
+		t.Error("no audit entry for the unlink")
+	}
+	before = mh.roster()
+	if got := mh.tg("tg-bob", "dm", "/delier", ""); !strings.Contains(got, "rien à détacher") {
+		t.Errorf("second /delier = %q", got)
+	}
+	if mh.roster() != before {
+		t.Error("a refused unlink changed the roster")
+	}
+}
+
+// TestLinkMovesIdeasAndKeepsBetterStatus links a newer verified account
+// with ideas into an older unverified one.
+func TestLinkMovesIdeasAndKeepsBetterStatus(t *testing.T) {
+	mh := newMemberHarness(t, "en")
+	mh.setup()
+	mh.tg("tg-dan", "dm", "/help", "") // older, unverified
+	mh.say("alice", "", "/phase collecting")
+	code := codesIn(t, mh.say("alice", "", "/invite"), 1)[0]
+	mh.say("dan", "dm", "/join "+code)
+	mh.say("dan", "", "/idea Weekly newsletter for members")
+	dan, _ := mh.svc.MemberByIdentity(t0ctx(), consultation.Telegram, "tg-dan")
+	lc := codesIn(t, mh.say("dan", "dm", "/link"), 1)[0]
+	if got := mh.tg("tg-dan", "dm", "/link "+lc, ""); !strings.Contains(got, "Accounts linked") {
+		t.Fatalf("/link = %q", got)
+	}
+	m, _ := mh.svc.MemberByIdentity(t0ctx(), consultation.Console, "dan")
+	if m.ID != dan.ID || !m.IsVerified() {
+		t.Errorf("linked member = %+v; want the older id %d, verified", m, dan.ID)
+	}
+	ideas, _ := mh.svc.Ideas(t0ctx(), 1)
+	if last := ideas[len(ideas)-1]; last.AuthorID != dan.ID {
+		t.Errorf("idea author = %d; want %d", last.AuthorID, dan.ID)
+	}
+}
+
+func TestLinkRefusedWhenBothRated(t *testing.T) {
+	mh := newMemberHarness(t, "en")
+	mh.setup()
+	code := codesIn(t, mh.say("alice", "", "/invite"), 1)[0]
+	mh.tg("tg-bob", "dm", "/join "+code, "")
+	mh.say("alice", "", "/poll open")
+	mh.press("bob", "dm", "r_1_1_1_i_5")
+	mh.tg("tg-bob", "dm", "", "r_1_1_1_i_3")
+	lc := codesIn(t, mh.say("bob", "dm", "/link"), 1)[0]
+	before, snap := mh.roster(), mh.snapshot()
+	if got := mh.tg("tg-bob", "dm", "/link "+lc, ""); !strings.Contains(got, "would count your ballot twice") {
+		t.Errorf("/link with two ballots = %q", got)
+	}
+	if mh.roster() != before || mh.snapshot() != snap {
+		t.Error("a refused link changed something")
+	}
+}
+
+func TestSetupCodeAndClaim(t *testing.T) {
+	mh := newMemberHarness(t, "en")
+	ctx := t0ctx()
+	if _, needed, err := mh.svc.SetupCode(ctx, []consultation.Platform{consultation.Console}); err != nil || needed {
+		t.Errorf("SetupCode(console) = %v, %v; the console admin is configured", needed, err)
+	}
+	first, needed, err := mh.svc.SetupCode(ctx, []consultation.Platform{consultation.Telegram})
+	if err != nil || !needed {
+		t.Fatalf("SetupCode(telegram) = %v, %v; want a code", needed, err)
+	}
+	code, _, _ := mh.svc.SetupCode(ctx, []consultation.Platform{consultation.Telegram})
+	if got := mh.tg("owner", "dm", "/claim "+first, ""); !strings.Contains(got, "does not exist") {
+		t.Errorf("a replaced setup code = %q", got)
+	}
+	if got := mh.tg("owner", "", "/claim "+code, ""); !strings.Contains(got, "private message") {
+		t.Errorf("/claim in a group = %q", got)
+	}
+	if got := mh.tg("owner", "dm", "/claim "+code, ""); !strings.Contains(got, "You are now an admin") {
+		t.Fatalf("/claim = %q", got)
+	}
+	m, _ := mh.svc.MemberByIdentity(ctx, consultation.Telegram, "owner")
+	if !m.IsAdmin() {
+		t.Errorf("owner = %+v; want a verified admin", m)
+	}
+	if !auditHas(t, mh.harness, consultation.ActRole, "setup code") {
+		t.Error("no audit entry for the claim")
+	}
+	if _, needed, _ := mh.svc.SetupCode(ctx, []consultation.Platform{consultation.Telegram}); needed {
+		t.Error("a setup code is still made once an admin exists")
+	}
+}
