@@ -89,12 +89,13 @@ func ParseCommand(text string) (Command, bool) {
 	if word == "" {
 		return Command{}, false
 	}
-	word = fold(word)
+	word = Fold(word)
 	return Command{Name: aliases[word], Word: word, Args: strings.TrimSpace(args)}, true
 }
 
-// fold lowercases s and strips the French accents people type or omit.
-func fold(s string) string {
+// Fold lowercases s and strips the French accents people type or omit, so
+// that /idée, /IDEE and /idee are one command.
+func Fold(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToLower(s) {
 		switch r {
@@ -121,9 +122,9 @@ func firstWord(s string) (string, string) {
 	s = strings.TrimSpace(s)
 	i := strings.IndexFunc(s, unicode.IsSpace)
 	if i < 0 {
-		return fold(s), ""
+		return Fold(s), ""
 	}
-	return fold(s[:i]), strings.TrimSpace(s[i:])
+	return Fold(s[:i]), strings.TrimSpace(s[i:])
 }
 
 // CommandInfo describes a command for a platform's command menu.

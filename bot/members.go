@@ -38,7 +38,7 @@ func parseInvite(args string) (n int, role consultation.Role, ok bool) {
 			n, seenN = k, true
 			continue
 		}
-		if rl, ok := consultation.ParseRole(fold(w)); ok && !seenRole {
+		if rl, ok := consultation.ParseRole(Fold(w)); ok && !seenRole {
 			role, seenRole = rl, true
 			continue
 		}

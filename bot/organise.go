@@ -47,7 +47,7 @@ func (b *Bot) phase(r *request) ([]Reply, error) {
 		return nil, err
 	}
 	name, date := splitUntil(r.cmd.Args)
-	p, ok := consultation.ParsePhase(fold(name))
+	p, ok := consultation.ParsePhase(Fold(name))
 	if !ok {
 		return nil, usage("phase")
 	}
@@ -301,7 +301,7 @@ func (b *Bot) role(r *request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	role, ok := consultation.ParseRole(fold(strings.TrimSpace(rest)))
+	role, ok := consultation.ParseRole(Fold(strings.TrimSpace(rest)))
 	if !ok {
 		return nil, usage("role")
 	}

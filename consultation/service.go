@@ -790,27 +790,12 @@ func joinNumbers(ns []int) string {
 // Ungroup deletes a proposal; its ideas become ungrouped. Organisers only,
 // while collecting or grouping.
 func (s *Service) Ungroup(ctx context.Context, a Actor, cid int64, number int) (*Proposal, error) {
-	var p *Proposal
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
-			return err
-		}
-		c, err := tx.Consultation(cid)
-		if err != nil {
-			return err
-		}
-		if !inPhase(c, Collecting, Grouping) {
-			return wrongPhase(c, Collecting, Grouping)
-		}
-		if p, err = proposal(tx, cid, number); err != nil {
-			return err
-		}
+	return s.editProposal(ctx, a, cid, number, func(tx Tx, m *Member, p *Proposal) error {
 		if err := tx.DeleteProposal(p.ID); err != nil {
 			return err
 		}
 		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: ActUngroup, ConsultationID: cid, Detail: "P" + strconv.Itoa(number)})
 	})
-	return p, err
 }
 
 func proposal(tx Tx, cid int64, number int) (*Proposal, error) {
@@ -828,8 +813,21 @@ func (s *Service) RenameProposal(ctx context.Context, a Actor, cid int64, number
 	if err != nil {
 		return nil, err
 	}
+	return s.editProposal(ctx, a, cid, number, func(tx Tx, m *Member, p *Proposal) error {
+		old := p.Title
+		p.Title = title
+		if err := tx.UpdateProposal(p); err != nil {
+			return err
+		}
+		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: ActRename, ConsultationID: cid, Detail: "P" + strconv.Itoa(number) + ": " + old + " → " + title})
+	})
+}
+
+// editProposal runs fn on a proposal that an organiser may still change:
+// the consultation is collecting or grouping ideas.
+func (s *Service) editProposal(ctx context.Context, a Actor, cid int64, number int, fn func(Tx, *Member, *Proposal) error) (*Proposal, error) {
 	var p *Proposal
-	err = s.update(ctx, a, func(tx Tx, m *Member) error {
+	err := s.update(ctx, a, func(tx Tx, m *Member) error {
 		if err := mustOrganise(m); err != nil {
 			return err
 		}
@@ -843,12 +841,7 @@ func (s *Service) RenameProposal(ctx context.Context, a Actor, cid int64, number
 		if p, err = proposal(tx, cid, number); err != nil {
 			return err
 		}
-		old := p.Title
-		p.Title = title
-		if err := tx.UpdateProposal(p); err != nil {
-			return err
-		}
-		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: ActRename, ConsultationID: cid, Detail: "P" + strconv.Itoa(number) + ": " + old + " → " + title})
+		return fn(tx, m, p)
 	})
 	return p, err
 }

@@ -190,21 +190,7 @@ func (p param) option() *discordgo.ApplicationCommandOption {
 // accents or spaces.
 func commandName(s string) string {
 	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch r {
-		case 'à', 'â', 'ä':
-			r = 'a'
-		case 'é', 'è', 'ê', 'ë':
-			r = 'e'
-		case 'î', 'ï':
-			r = 'i'
-		case 'ô', 'ö':
-			r = 'o'
-		case 'ù', 'û', 'ü':
-			r = 'u'
-		case 'ç':
-			r = 'c'
-		}
+	for _, r := range bot.Fold(s) {
 		if r == '-' || r == '_' || (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
 			b.WriteRune(r)
 		}
