@@ -44,6 +44,9 @@ func TestRefusals(t *testing.T) {
 		{"unverified rating", "fr", []step{{"alice", "", "/poll open", ""}}, step{"zoe", "", "", "r_1_1_1_i_4"}, "Seuls les membres vérifiés"},
 		{"verified after the poll opened", "fr", []step{{"alice", "", "/poll open", ""}, {"alice", "", "/verify @zoe", ""}}, step{"zoe", "", "", "r_1_1_1_i_4"}, "après l'ouverture"},
 		{"vote before adoption", "en", nil, step{"bob", "", "/vote yes", ""}, "not open"},
+		{"suspended member's idea", "fr", []step{{"alice", "", "/suspendre @bob", ""}}, step{"bob", "", "/idee Encore une idée", ""}, "adhésion est suspendue"},
+		{"suspended member's pending ballot", "en", []step{{"alice", "", "/poll open", ""}, {"bob", "", "", "b_1"}, {"alice", "", "/suspend @bob", ""}}, step{"bob", "dm", "", "r_1_1_1_i_4"}, "membership is suspended"},
+		{"suspended organiser loses powers", "fr", []step{{"admin", "", "/suspendre @alice", ""}}, step{"alice", "", "/sondage ouvrir", ""}, "adhésion est suspendue"},
 		{"withdraw someone else's idea", "fr", []step{{"alice", "", "/phase collecte", ""}, {"carol", "", "/idee Une idée de Carol", ""}}, step{"bob", "", "/retirer 4", ""}, "Seul·e l'auteur·rice"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
