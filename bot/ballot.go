@@ -123,6 +123,9 @@ var errForged = consultation.Errorf(consultation.EINVALID, "bad_button", "this b
 
 // press handles a button.
 func (b *Bot) press(r *request) ([]Reply, error) {
+	if out, ok, err := b.pressClaim(r); ok {
+		return out, err
+	}
 	if out, ok, err := b.pressToken(r); ok {
 		return out, err
 	}

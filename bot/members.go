@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"atelier/consultation"
 )
@@ -73,6 +75,18 @@ func (b *Bot) join(r *request) ([]Reply, error) {
 	}
 	if r.cmd.Args == "" {
 		return nil, usage("join")
+	}
+	if !consultation.LooksLikeCode(r.cmd.Args) {
+		if err := b.svc.ClaimNumber(r.ctx, r.actor, r.cmd.Args); err != nil {
+			return nil, err
+		}
+		text := r.lang.T("roster.claim_sent")
+		if strings.ContainsFunc(r.cmd.Args, unicode.IsLetter) {
+			// Perhaps a mistyped invite code: the hint depends only on
+			// what was typed, so it tells nothing about the roster.
+			text += "\n" + r.lang.T("roster.code_hint")
+		}
+		return []Reply{{To: Private, Text: Plain(text)}}, nil
 	}
 	m, err := b.svc.Join(r.ctx, r.actor, r.cmd.Args)
 	if err != nil {
@@ -145,4 +159,136 @@ func (b *Bot) claim(r *request) ([]Reply, error) {
 		return nil, err
 	}
 	return []Reply{{To: Private, Text: Plain(r.lang.T("claim.done"))}}, nil
+}
+
+// Roster claims are decided with buttons under /members:
+//
+//	kc_<id>   confirm claim id
+//	kr_<id>   reject claim id
+//
+// The claim id names state kept on the server; the domain re-checks the
+// presser's rights and that the claim is still pending on every press.
+type claimPress struct {
+	confirm bool
+	id      int64
+}
+
+func parseClaimPress(data string) (claimPress, bool) {
+	kind, num, ok := strings.Cut(data, "_")
+	if !ok || (kind != "kc" && kind != "kr") || num == "" || len(num) > 12 || num[0] == '0' {
+		return claimPress{}, false
+	}
+	for i := 0; i < len(num); i++ {
+		if num[i] < '0' || num[i] > '9' {
+			return claimPress{}, false
+		}
+	}
+	id, err := strconv.ParseInt(num, 10, 64)
+	if err != nil {
+		return claimPress{}, false
+	}
+	return claimPress{confirm: kind == "kc", id: id}, true
+}
+
+// maxClaimButtons bounds the claims shown with buttons under /members, so
+// that they fit every platform (Discord: 5 rows).
+const maxClaimButtons = 5
+
+// writeClaims lists the pending roster claims and returns their buttons.
+func writeClaims(t *Text, l Lang, claims []*consultation.PendingClaim) [][]Button {
+	if len(claims) == 0 {
+		return nil
+	}
+	t.Line("")
+	t.Add(Bold, l.T("roster.claims", len(claims))+"\n")
+	var rows [][]Button
+	for _, p := range claims[:min(len(claims), maxClaimButtons)] {
+		entry := p.Entry.Name
+		if p.Entry.Section != "" {
+			entry += " (" + p.Entry.Section + ")"
+		}
+		t.Add(Bold, "#"+strconv.FormatInt(p.Claim.ID, 10))
+		t.Line(" " + l.T("roster.claim", p.Member.Name, p.Claim.Number, entry))
+		if p.Rivals > 0 {
+			t.Line("  " + l.T("roster.rivals", p.Rivals))
+		}
+		if p.Holder != nil && p.Holder.ID != p.Member.ID {
+			t.Line("  " + l.T("roster.held", p.Holder.Name))
+		}
+		id := strconv.FormatInt(p.Claim.ID, 10)
+		rows = append(rows, []Button{
+			{Label: l.T("button.claim_confirm", p.Claim.ID), Data: "kc_" + id},
+			{Label: l.T("button.claim_reject", p.Claim.ID), Data: "kr_" + id},
+		})
+	}
+	if n := len(claims) - maxClaimButtons; n > 0 {
+		t.Line(l.T("roster.more", n))
+	}
+	return rows
+}
+
+// pressClaim handles a claim button; handled is false when data is not one.
+func (b *Bot) pressClaim(r *request) (out []Reply, handled bool, err error) {
+	p, ok := parseClaimPress(r.ev.Data)
+	if !ok {
+		return nil, false, nil
+	}
+	var c *consultation.RosterClaim
+	var m *consultation.Member
+	if p.confirm {
+		c, m, err = b.svc.ConfirmClaim(r.ctx, r.actor, p.id)
+	} else {
+		c, err = b.svc.RejectClaim(r.ctx, r.actor, p.id)
+	}
+	if consultation.ErrorKey(err) == "claim_unknown" {
+		return nil, true, errForged
+	}
+	if err != nil {
+		return nil, true, err
+	}
+	list, err := b.membersReply(r)
+	if err != nil {
+		return nil, true, err
+	}
+	list.Edit = true
+	var notice string
+	switch {
+	case !p.confirm:
+		list.Toast = r.lang.T("roster.rejected", c.ID)
+		notice = "notify.claim_rejected"
+	case m.Status == consultation.Suspended:
+		list.Toast = r.lang.T("roster.confirmed_suspended", c.ID, m.Name)
+	default:
+		list.Toast = r.lang.T("roster.confirmed", c.ID, m.Name)
+		notice = "notify.claim_confirmed"
+	}
+	out = []Reply{list}
+	if notice != "" {
+		out = append(out, b.direct(r, c.MemberID, notice, c.Number)...)
+	}
+	return out, true, nil
+}
+
+// direct tells a member, in their private chat with the bot on the event's
+// platform, a message in their language; nothing when the bot cannot reach
+// them there.
+func (b *Bot) direct(r *request, memberID int64, key string, args ...any) []Reply {
+	ids, err := b.svc.Identities(r.ctx, memberID)
+	if err != nil {
+		b.log.Error("notify member", "platform", r.ev.Platform, "error", err)
+		return nil
+	}
+	at := slices.IndexFunc(ids, func(x consultation.Identity) bool { return x.Platform == r.ev.Platform })
+	if at < 0 {
+		return nil
+	}
+	def := b.cfg.Locale
+	if r.group != nil {
+		def = r.group.Locale
+	}
+	lang := ParseLang(def, def)
+	if m, err := b.svc.Member(r.ctx, memberID); err == nil && m.Lang != "" {
+		lang = ParseLang(m.Lang, def)
+	}
+	return []Reply{{To: Direct, UserID: ids[at].UserID, Text: Plain(lang.T(key, args...))}}
 }

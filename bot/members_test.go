@@ -163,14 +163,15 @@ func TestInviteAndJoin(t *testing.T) {
 	for _, tc := range []struct{ name, who, chat, text, want string }{
 		{"reused", "yann", "dm", "/rejoindre " + codes[0], "déjà servi"},
 		{"unknown", "yann", "dm", "/rejoindre ABCDE-FGHJK", "n'existe pas"},
-		{"malformed", "yann", "dm", "/rejoindre 1234", "n'existe pas"},
+		{"a number, not a code", "yann", "dm", "/rejoindre 1234", "si ce numéro figure sur la liste"},
+		{"malformed code", "yann", "dm", "/rejoindre ABCD-EFGH", "10 caractères"},
 		{"in the group", "yann", "", "/rejoindre " + codes[1], "message privé"},
 		{"already verified", "zoe", "dm", "/rejoindre " + codes[1], "déjà membre"},
 		{"by a member", "zoe", "", "/inviter", "réservée aux organisateurs"},
 		{"too many", "alice", "", "/inviter 51", "de 1 à 50 codes"},
 		{"admin role", "alice", "", "/inviter 2 admin", "membre ou un·e sympathisant·e"},
 		{"nonsense", "alice", "", "/inviter beaucoup", "Exemples : /inviter"},
-		{"no code", "yann", "dm", "/rejoindre", "Exemple : /rejoindre"},
+		{"no code", "yann", "dm", "/rejoindre", "Exemples : /rejoindre"},
 	} {
 		before := mh.roster()
 		if got := mh.say(tc.who, tc.chat, tc.text); !strings.Contains(got, tc.want) {
@@ -414,5 +415,174 @@ func TestSetupCodeAndClaim(t *testing.T) {
 	}
 	if _, needed, _ := mh.svc.SetupCode(ctx, []consultation.Platform{consultation.Telegram}); needed {
 		t.Error("a setup code is still made once an admin exists")
+	}
+}
+
+// claims returns the pending roster claims, as an organiser sees them.
+func (mh *memberHarness) claims() []*consultation.PendingClaim {
+	mh.t.Helper()
+	alice, err := mh.svc.MemberByIdentity(t0ctx(), consultation.Console, "alice")
+	if err != nil {
+		mh.t.Fatal(err)
+	}
+	cs, err := mh.svc.PendingClaims(t0ctx(), consultation.Actor{MemberID: alice.ID})
+	if err != nil {
+		mh.t.Fatal(err)
+	}
+	return cs
+}
+
+func (mh *memberHarness) status(user string) consultation.Status {
+	mh.t.Helper()
+	m, err := mh.svc.MemberByIdentity(t0ctx(), consultation.Console, user)
+	if err != nil {
+		mh.t.Fatal(err)
+	}
+	return m.Status
+}
+
+func (mh *memberHarness) importRoster() {
+	mh.t.Helper()
+	_, err := mh.svc.ImportRoster(t0ctx(), []consultation.RosterEntry{
+		{Number: "30-0012", Name: "Dan Martin", Section: "Nîmes"},
+		{Number: "30-0013", Name: "Eve Durand", Section: "Alès"},
+	})
+	if err != nil {
+		mh.t.Fatal(err)
+	}
+}
+
+func TestRosterClaimNeedsAnOrganiser(t *testing.T) {
+	mh := newMemberHarness(t, "fr")
+	mh.setup()
+	mh.importRoster()
+
+	if got := mh.say("dan", "", "/rejoindre 30-0012"); !strings.Contains(got, "message privé") {
+		t.Errorf("claim in the group = %q", got)
+	}
+	sent := mh.say("dan", "dm", "/rejoindre 30 0012")
+	if !strings.Contains(sent, "si ce numéro figure sur la liste") {
+		t.Fatalf("claim = %q", sent)
+	}
+	// A claim alone verifies nobody.
+	if st := mh.status("dan"); st != consultation.Unverified {
+		t.Errorf("dan after his claim is %s; want unverified", st)
+	}
+	before := mh.snapshot()
+	if got := mh.say("dan", "", "/idee Un local ouvert le samedi"); !strings.Contains(got, "Seuls les membres vérifiés") {
+		t.Errorf("idea from a claimant = %q", got)
+	}
+	if mh.snapshot() != before {
+		t.Error("a claimant's idea was recorded")
+	}
+	// The same claim twice is one claim; an unknown number records nothing
+	// and gets the very same answer; another person's claim to the same
+	// number is recorded too, for the organiser to see.
+	mh.say("dan", "dm", "/rejoindre 30-0012")
+	if got := mh.say("mallory", "dm", "/rejoindre 99-9999"); got != sent {
+		t.Errorf("unknown number = %q; want the same answer as a known one, %q", got, sent)
+	}
+	if got := mh.say("eve", "dm", "/rejoindre 30-0012"); got != sent {
+		t.Errorf("number claimed twice = %q; want %q", got, sent)
+	}
+	cs := mh.claims()
+	if len(cs) != 2 || cs[0].Member.Name != "dan" || cs[1].Member.Name != "eve" || cs[0].Rivals != 1 || cs[0].Entry.Name != "Dan Martin" {
+		t.Fatalf("pending claims = %+v; want dan's and eve's, rivals", cs)
+	}
+	list := mh.say("alice", "", "/membres")
+	for _, want := range []string{"dan réclame le n° 30-0012 — sur la liste : Dan Martin (Nîmes)", "eve réclame le n° 30-0012", "1 autre(s) personne(s)"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("/membres lacks %q:\n%s", want, list)
+		}
+	}
+	if b := mh.last["alice"]; len(b) != 2 || b[0][0].Data != "kc_1" || b[0][1].Data != "kr_1" || b[1][0].Data != "kc_2" {
+		t.Errorf("claim buttons = %+v", b)
+	}
+
+	// Forged or foreign presses change nothing.
+	roster := mh.roster()
+	for _, tc := range []struct{ who, data, want string }{
+		{"bob", "kc_1", "réservée aux organisateurs"},
+		{"dan", "kc_1", "Seuls les membres vérifiés"},
+		{"alice", "kc_99", "n'est pas valide"},
+		{"alice", "kc_01", "n'est pas valide"},
+		{"alice", "kx_1", "n'est pas valide"},
+	} {
+		if got := mh.press(tc.who, "dm", tc.data); !strings.Contains(got, tc.want) {
+			t.Errorf("%s pressing %s = %q; want %q", tc.who, tc.data, got, tc.want)
+		}
+	}
+	if mh.roster() != roster || len(mh.claims()) != 2 {
+		t.Error("a refused press changed something")
+	}
+
+	// Confirming verifies the claimant and tells them privately.
+	out := mh.bot.Handle(t0ctx(), bot.Event{Platform: consultation.Console, From: bot.User{ID: "alice", Username: "alice"}, Chat: bot.Chat{ID: "dm:alice", Private: true}, Data: "kc_1"})
+	if len(out) != 2 || !out[0].Edit || !strings.Contains(out[0].Toast, "Demande #1 confirmée : dan") || out[1].To != bot.Direct || out[1].UserID != "dan" ||
+		!strings.Contains(out[1].Text.String(), "30-0012 est confirmé") {
+		t.Fatalf("confirm replies %+v", out)
+	}
+	if strings.Contains(out[0].Text.String(), "dan réclame") || !strings.Contains(out[0].Text.String(), "eve réclame") {
+		t.Errorf("the list after confirming = %q; want only eve's claim", out[0].Text.String())
+	}
+	if st := mh.status("dan"); st != consultation.Verified {
+		t.Errorf("dan after confirmation is %s", st)
+	}
+	if !auditHas(t, mh.harness, consultation.ActVerify, "roster 30-0012") {
+		t.Error("no audit entry for the verification by roster")
+	}
+	if got := mh.say("dan", "", "/idee Un local ouvert le samedi"); !strings.Contains(got, "enregistrée") {
+		t.Errorf("idea after confirmation = %q", got)
+	}
+	roster = mh.roster()
+	for _, tc := range []struct{ data, want string }{
+		{"kc_1", "déjà été traitée"},
+		{"kc_2", "déjà attribué à un·e autre membre"},
+	} {
+		if got := mh.press("alice", "dm", tc.data); !strings.Contains(got, tc.want) {
+			t.Errorf("alice pressing %s = %q; want %q", tc.data, got, tc.want)
+		}
+	}
+	if mh.roster() != roster {
+		t.Error("a refused decision changed the roster")
+	}
+
+	// Rejecting changes nothing but the claim, and tells the claimant.
+	out = mh.bot.Handle(t0ctx(), bot.Event{Platform: consultation.Console, From: bot.User{ID: "alice", Username: "alice"}, Chat: bot.Chat{ID: "dm:alice", Private: true}, Data: "kr_2"})
+	if len(out) != 2 || !strings.Contains(out[0].Toast, "Demande #2 refusée") || out[1].UserID != "eve" || !strings.Contains(out[1].Text.String(), "n'a pas été confirmée") {
+		t.Fatalf("reject replies %+v", out)
+	}
+	if st := mh.status("eve"); st != consultation.Unverified {
+		t.Errorf("eve after rejection is %s", st)
+	}
+	if len(mh.claims()) != 0 {
+		t.Error("claims still pending after both were decided")
+	}
+	if !auditHas(t, mh.harness, consultation.ActClaimReject, "30-0012") {
+		t.Error("no audit entry for the rejection")
+	}
+	if got := mh.say("bob", "dm", "/rejoindre 30-0013"); !strings.Contains(got, "déjà membre vérifié·e") {
+		t.Errorf("claim by a verified member = %q", got)
+	}
+}
+
+func TestRosterGuessingIsRateLimited(t *testing.T) {
+	mh := newMemberHarness(t, "en")
+	mh.setup()
+	mh.importRoster()
+	for i := range consultation.MaxAttempts {
+		if got := mh.say("mallory", "dm", "/join 99-000"+string(rune('0'+i))); !strings.Contains(got, "if this number is on the membership list") {
+			t.Fatalf("guess %d: %q", i, got)
+		}
+	}
+	if got := mh.say("mallory", "dm", "/join 30-0013"); !strings.Contains(got, "try again in 60 minutes") {
+		t.Errorf("sixth claim = %q; want a refusal saying when to retry", got)
+	}
+	if len(mh.claims()) != 0 {
+		t.Error("a guesser's claims were recorded")
+	}
+	mh.advance(time.Hour)
+	if got := mh.say("mallory", "dm", "/join 30-0013"); !strings.Contains(got, "Claim sent") || len(mh.claims()) != 1 {
+		t.Errorf("after the window = %q; want the claim recorded", got)
 	}
 }

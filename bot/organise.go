@@ -312,9 +312,23 @@ func (b *Bot) role(r *request) ([]Reply, error) {
 }
 
 func (b *Bot) members(r *request) ([]Reply, error) {
-	counts, err := b.svc.MemberCounts(r.ctx, r.actor)
+	out, err := b.membersReply(r)
 	if err != nil {
 		return nil, err
+	}
+	return []Reply{out}, nil
+}
+
+// membersReply renders the roster at a glance, then the roster claims
+// waiting for an organiser, each with its buttons.
+func (b *Bot) membersReply(r *request) (Reply, error) {
+	counts, err := b.svc.MemberCounts(r.ctx, r.actor)
+	if err != nil {
+		return Reply{}, err
+	}
+	claims, err := b.svc.PendingClaims(r.ctx, r.actor)
+	if err != nil {
+		return Reply{}, err
 	}
 	var t Text
 	t.Add(Bold, r.lang.T("members.title")+"\n")
@@ -323,7 +337,8 @@ func (b *Bot) members(r *request) ([]Reply, error) {
 	if counts.Supporters > 0 {
 		t.Line(r.lang.T("members.supporters", counts.Supporters))
 	}
-	return []Reply{{To: Private, Text: t}}, nil
+	rows := writeClaims(&t, r.lang, claims)
+	return Reply{To: Private, Text: t, Buttons: rows, Quotes: len(claims) > 0}, nil
 }
 
 func (b *Bot) auditLog(r *request) ([]Reply, error) {

@@ -95,6 +95,11 @@ func (s *Service) newCode() (string, error) {
 	for i := range b {
 		b[i] = codeAlphabet[b[i]&31]
 	}
+	// A code of digits only would read as a membership number in /join
+	// (LooksLikeCode): about one code in a million gets a letter first.
+	if !strings.ContainsFunc(string(b), func(r rune) bool { return r >= 'A' && r <= 'Z' }) {
+		b[0] = codeAlphabet[b[0]&15]
+	}
 	return string(b), nil
 }
 

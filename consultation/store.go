@@ -116,6 +116,17 @@ type Tx interface {
 	RenameVoter(roundID int64, from, to string) error
 	RenameVote(consultationID int64, from, to string) error
 
+	// The roster imported from the organisation's membership list, by
+	// canonical number, and members' claims to its entries.
+	CreateRosterEntry(e *RosterEntry) error // ECONFLICT when the number is already there
+	RosterEntry(number string) (*RosterEntry, error)
+	UpdateRosterEntry(e *RosterEntry) error // name, section, imported_at, member_id
+	RosterEntries() ([]*RosterEntry, error) // by number
+	CreateRosterClaim(c *RosterClaim) error // sets ID
+	RosterClaim(id int64) (*RosterClaim, error)
+	UpdateRosterClaim(c *RosterClaim) error                  // status
+	RosterClaims(status ClaimStatus) ([]*RosterClaim, error) // oldest first
+
 	// The audit log.
 	AppendAudit(e *AuditEntry) error
 	Audit(consultationID int64, limit int) ([]*AuditEntry, error) // newest first: the consultation's entries and those of no consultation; 0 = all

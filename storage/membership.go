@@ -88,6 +88,8 @@ var mergeStatements = []string{
 	`UPDATE codes SET member_id = ?2 WHERE member_id = ?1`,
 	`UPDATE codes SET used_by = ?2 WHERE used_by = ?1`,
 	`UPDATE code_attempts SET member_id = ?2 WHERE member_id = ?1`,
+	`UPDATE roster SET member_id = ?2 WHERE member_id = ?1`,
+	`UPDATE roster_claims SET member_id = ?2 WHERE member_id = ?1`,
 }
 
 // MergeMembers implements consultation.Tx.

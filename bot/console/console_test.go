@@ -76,7 +76,19 @@ func TestTranscripts(t *testing.T) {
 				t.Fatal(err)
 			}
 			var out bytes.Buffer
-			c := console.New(MustBot(t, tc.locale), &out, console.Options{Echo: true})
+			b := MustBot(t, tc.locale)
+			if tc.script == "members" {
+				// The console cannot read a file: the membership list
+				// is imported as `atelier members import` would.
+				_, err := b.Service().ImportRoster(context.Background(), []consultation.RosterEntry{
+					{Number: "30-0012", Name: "Dan Martin", Section: "Nîmes"},
+					{Number: "30-0013", Name: "Eve Durand", Section: "Alès"},
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			c := console.New(b, &out, console.Options{Echo: true})
 			if err := c.Run(context.Background(), bytes.NewReader(in)); err != nil {
 				t.Fatal(err)
 			}

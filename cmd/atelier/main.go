@@ -5,6 +5,8 @@
 //	atelier demo            replay a whole consultation on the reference data
 //	atelier group FILE.csv  group similar texts offline
 //	atelier backup FILE     copy the database while it is in use
+//	atelier members import FILE.csv
+//	                        import the organisation's membership list
 package main
 
 import (
@@ -53,9 +55,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runGroup(args, stdin, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
+	case "members":
+		return runMembers(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
-		fmt.Fprintln(stdout, "usage: atelier [run] [flags] | demo | group FILE.csv | backup FILE")
+		fmt.Fprintln(stdout, "usage: atelier [run] [flags] | demo | group FILE.csv | backup FILE | members import FILE.csv")
 		return nil
 	}
-	return fmt.Errorf("unknown subcommand %q (try: run, demo, group, backup)", sub)
+	return fmt.Errorf("unknown subcommand %q (try: run, demo, group, backup, members)", sub)
 }

@@ -240,3 +240,96 @@ func testRenameVoter(t *testing.T, s consultation.Store) {
 		return nil
 	})
 }
+
+func testRoster(t *testing.T, s consultation.Store) {
+	_, m, _ := seed(t, s)
+	update(t, s, func(tx consultation.Tx) error {
+		for _, e := range []*consultation.RosterEntry{
+			{Number: "B2", Name: "Bruno", Section: "Nîmes", ImportedAt: t0},
+			{Number: "A1", Name: "Alice", ImportedAt: t0},
+		} {
+			if err := tx.CreateRosterEntry(e); err != nil {
+				return err
+			}
+		}
+		wantCode(t, tx.CreateRosterEntry(&consultation.RosterEntry{Number: "A1", Name: "Other", ImportedAt: t0}), consultation.ECONFLICT)
+		got, err := tx.RosterEntry("B2")
+		if err != nil || got.Name != "Bruno" || got.Section != "Nîmes" || !got.ImportedAt.Equal(t0) || got.MemberID != 0 {
+			t.Errorf("RosterEntry(B2) = %+v, %v", got, err)
+		}
+		_, err = tx.RosterEntry("C3")
+		wantCode(t, err, consultation.ENOTFOUND)
+		got.Name, got.Section, got.ImportedAt, got.MemberID = "Bruno B.", "Alès", t0.Add(time.Hour), m.ID
+		if err := tx.UpdateRosterEntry(got); err != nil {
+			return err
+		}
+		if e, err := tx.RosterEntry("B2"); err != nil || e.Name != "Bruno B." || e.Section != "Alès" || !e.ImportedAt.Equal(t0.Add(time.Hour)) || e.MemberID != m.ID {
+			t.Errorf("RosterEntry(B2) after update = %+v, %v", e, err)
+		}
+		wantCode(t, tx.UpdateRosterEntry(&consultation.RosterEntry{Number: "C3", Name: "x", ImportedAt: t0}), consultation.ENOTFOUND)
+		all, err := tx.RosterEntries()
+		if err != nil || len(all) != 2 || all[0].Number != "A1" || all[1].Number != "B2" || all[1].MemberID != m.ID {
+			t.Errorf("RosterEntries = %+v, %v; want A1 then B2", all, err)
+		}
+		return nil
+	})
+}
+
+func testRosterClaims(t *testing.T, s consultation.Store) {
+	_, keep, _ := seed(t, s)
+	var gone *consultation.Member
+	var first, second *consultation.RosterClaim
+	update(t, s, func(tx consultation.Tx) error {
+		gone = &consultation.Member{Name: "Alice (Telegram)", Status: consultation.Unverified, Role: consultation.RoleMember, CreatedAt: t0}
+		if err := tx.CreateMember(gone, consultation.Identity{Platform: consultation.Telegram, UserID: "42"}); err != nil {
+			return err
+		}
+		if err := tx.CreateRosterEntry(&consultation.RosterEntry{Number: "A1", Name: "Alice", ImportedAt: t0, MemberID: gone.ID}); err != nil {
+			return err
+		}
+		first = &consultation.RosterClaim{Number: "A1", MemberID: gone.ID, CreatedAt: t0, Status: consultation.ClaimPending}
+		second = &consultation.RosterClaim{Number: "A1", MemberID: keep.ID, CreatedAt: t0.Add(time.Minute), Status: consultation.ClaimPending}
+		for _, c := range []*consultation.RosterClaim{first, second} {
+			if err := tx.CreateRosterClaim(c); err != nil {
+				return err
+			}
+		}
+		if first.ID == 0 || second.ID == first.ID {
+			t.Errorf("CreateRosterClaim gave IDs %d and %d", first.ID, second.ID)
+		}
+		got, err := tx.RosterClaim(first.ID)
+		if err != nil || got.Number != "A1" || got.MemberID != gone.ID || !got.CreatedAt.Equal(t0) || got.Status != consultation.ClaimPending {
+			t.Errorf("RosterClaim = %+v, %v", got, err)
+		}
+		_, err = tx.RosterClaim(second.ID + 100)
+		wantCode(t, err, consultation.ENOTFOUND)
+		got.Status = consultation.ClaimRejected
+		if err := tx.UpdateRosterClaim(got); err != nil {
+			return err
+		}
+		wantCode(t, tx.UpdateRosterClaim(&consultation.RosterClaim{ID: second.ID + 100, Status: consultation.ClaimRejected}), consultation.ENOTFOUND)
+		if cs, err := tx.RosterClaims(consultation.ClaimPending); err != nil || len(cs) != 1 || cs[0].ID != second.ID {
+			t.Errorf("RosterClaims(pending) = %+v, %v; want the second claim", cs, err)
+		}
+		if cs, err := tx.RosterClaims(consultation.ClaimRejected); err != nil || len(cs) != 1 || cs[0].ID != first.ID {
+			t.Errorf("RosterClaims(rejected) = %+v, %v; want the first claim", cs, err)
+		}
+		if cs, err := tx.RosterClaims(consultation.ClaimConfirmed); err != nil || len(cs) != 0 {
+			t.Errorf("RosterClaims(confirmed) = %+v, %v; want none", cs, err)
+		}
+		return nil
+	})
+	// Merging members moves their roster entry and claims.
+	update(t, s, func(tx consultation.Tx) error {
+		if err := tx.MergeMembers(gone.ID, keep.ID); err != nil {
+			return err
+		}
+		if e, err := tx.RosterEntry("A1"); err != nil || e.MemberID != keep.ID {
+			t.Errorf("RosterEntry after merge = %+v, %v", e, err)
+		}
+		if c, err := tx.RosterClaim(first.ID); err != nil || c.MemberID != keep.ID {
+			t.Errorf("RosterClaim after merge = %+v, %v", c, err)
+		}
+		return nil
+	})
+}

@@ -36,6 +36,8 @@ func Run(t *testing.T, open func(t *testing.T) consultation.Store) {
 		{"MergeMembers", testMergeMembers},
 		{"DetachIdentity", testDetachIdentity},
 		{"RenameVoter", testRenameVoter},
+		{"Roster", testRoster},
+		{"RosterClaims", testRosterClaims},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
