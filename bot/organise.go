@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"strconv"
 	"strings"
 	"time"
@@ -68,47 +69,47 @@ func (b *Bot) movePhase(r *request, p consultation.Phase, date string, quorum fl
 	if err != nil {
 		return nil, err
 	}
-	return b.announce(r, c)
+	return b.announce(r.ctx, r.lang, r.group.Location(), c)
 }
 
-// announce tells the group that a consultation entered its current phase.
-func (b *Bot) announce(r *request, c *consultation.Consultation) ([]Reply, error) {
-	loc := r.group.Location()
+// announce tells a group, in language l and time zone loc, that a
+// consultation entered its current phase.
+func (b *Bot) announce(ctx context.Context, l Lang, loc *time.Location, c *consultation.Consultation) ([]Reply, error) {
 	var t Text
-	t.Add(Bold, r.lang.T("phase.now", c.Title, r.lang.Phase(c.Phase))+"\n")
+	t.Add(Bold, l.T("phase.now", c.Title, l.Phase(c.Phase))+"\n")
 	if d := c.Current().Deadline; !d.IsZero() {
-		t.Line(r.lang.T("until", r.lang.When(d, loc)))
+		t.Line(l.T("until", l.When(d, loc)))
 	}
 	out := Reply{To: Here}
 	switch c.Phase {
 	case consultation.Collecting:
-		t.Line(r.lang.T("phase.collecting"))
+		t.Line(l.T("phase.collecting"))
 	case consultation.Grouping:
-		t.Line(r.lang.T("phase.grouping"))
+		t.Line(l.T("phase.grouping"))
 	case consultation.Evaluating:
-		t.Line(r.lang.T("phase.evaluating"))
-		t.Line(r.lang.T("ballot.secret"))
-		out.Buttons = [][]Button{{{Label: r.lang.T("button.rate"), Data: ballotData(c.ID), Start: true}}}
+		t.Line(l.T("phase.evaluating"))
+		t.Line(l.T("ballot.secret"))
+		out.Buttons = [][]Button{{{Label: l.T("button.rate"), Data: ballotData(c.ID), Start: true}}}
 	case consultation.Results:
 		out.Text = t
-		res, err := b.svc.Results(r.ctx, c.ID)
+		res, err := b.svc.Results(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
-		return append([]Reply{out}, b.renderResults(r, res)...), nil
+		return append([]Reply{out}, renderResults(l, res)...), nil
 	case consultation.Adoption:
-		t.Line(r.lang.T("phase.adoption", percent(c.Quorum)))
-		out.Buttons = voteButtons(r.lang, c.ID)
+		t.Line(l.T("phase.adoption", percent(c.Quorum)))
+		out.Buttons = voteButtons(l, c.ID)
 	case consultation.Closed:
 		out.Text = t
 		if c.Step(consultation.Adoption).StartedAt.IsZero() {
 			return []Reply{out}, nil
 		}
-		tally, err := b.svc.Tally(r.ctx, c.ID)
+		tally, err := b.svc.Tally(ctx, c.ID)
 		if err != nil {
 			return nil, err
 		}
-		writeTally(&out.Text, r.lang, tally)
+		writeTally(&out.Text, l, tally)
 		return []Reply{out}, nil
 	}
 	out.Text = t

@@ -18,13 +18,13 @@ func (b *Bot) results(r *request) ([]Reply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return b.renderResults(r, res), nil
+	return renderResults(r.lang, res), nil
 }
 
 // renderResults writes the ranking and attaches the matrix picture.
-func (b *Bot) renderResults(r *request, res *consultation.RoundResults) []Reply {
+func renderResults(l Lang, res *consultation.RoundResults) []Reply {
 	var t Text
-	writeResults(&t, r.lang, res)
+	writeResults(&t, l, res)
 	out := Reply{To: Here, Text: t, Quotes: true}
 	if png, err := Matrix(res.Outcomes); err == nil {
 		out.Files = []File{{Name: fmt.Sprintf("matrix-%d-%d.png", res.Consultation.ID, res.Round.Number), MIME: "image/png", Data: png, Image: true}}

@@ -459,12 +459,16 @@ func (s *Service) SetPhase(ctx context.Context, a Actor, cid int64, p Phase, opt
 		if c, err = tx.Consultation(cid); err != nil {
 			return err
 		}
-		return s.setPhase(tx, m, c, p, opt)
+		return s.setPhase(tx, m.ID, c, p, opt, "")
 	})
 	return c, err
 }
 
-func (s *Service) setPhase(tx Tx, m *Member, c *Consultation, p Phase, opt PhaseOptions) error {
+// setPhase moves c to p as the member actorID, or as the system when
+// actorID is 0: the system checks no role, and the organiser in charge of
+// the previous phase stays in charge of the new one. why, when not empty,
+// prefixes the audit detail.
+func (s *Service) setPhase(tx Tx, actorID int64, c *Consultation, p Phase, opt PhaseOptions, why string) error {
 	now := s.clock.Now()
 	from := c.Phase
 	if p.Index() <= from.Index() {
@@ -498,8 +502,12 @@ func (s *Service) setPhase(tx Tx, m *Member, c *Consultation, p Phase, opt Phase
 	cur := c.Current()
 	cur.EndedAt = now
 	c.Phase = p
+	organiser := actorID
+	if actorID == 0 {
+		organiser = cur.OrganiserID
+	}
 	next := c.Step(p)
-	next.StartedAt, next.OrganiserID = now, m.ID
+	next.StartedAt, next.OrganiserID = now, organiser
 	if !opt.Deadline.IsZero() {
 		next.Deadline = opt.Deadline
 	}
@@ -547,7 +555,10 @@ func (s *Service) setPhase(tx Tx, m *Member, c *Consultation, p Phase, opt Phase
 	if p == Adoption {
 		detail += " quorum " + strconv.FormatFloat(opt.Quorum*100, 'f', -1, 64) + "%"
 	}
-	return tx.AppendAudit(&AuditEntry{At: now, ActorID: m.ID, Action: ActPhase, ConsultationID: c.ID, Detail: detail})
+	if why != "" {
+		detail = why + ": " + detail
+	}
+	return tx.AppendAudit(&AuditEntry{At: now, ActorID: actorID, Action: ActPhase, ConsultationID: c.ID, Detail: detail})
 }
 
 // SetDeadline changes the deadline of the current phase. Organisers only.

@@ -42,6 +42,9 @@ type Tx interface {
 	UpdateConsultation(c *Consultation) error                    // phase, round, quorum, steps
 	ConsultationsOfGroup(groupID int64) ([]*Consultation, error) // newest first
 	ConsultationsInPhase(p Phase) ([]*Consultation, error)       // newest first
+	// DueConsultations returns the consultations whose current phase has
+	// a deadline at or before now, earliest deadline first.
+	DueConsultations(now time.Time) ([]int64, error)
 
 	// Ideas, numbered per consultation.
 	CreateIdea(i *Idea) error // sets ID and Number
@@ -134,6 +137,19 @@ type Tx interface {
 	// Platform events already processed, for exactly-once handling.
 	MarkEvent(key string, at time.Time) (fresh bool, err error)
 	EventSeen(key string) (bool, error)
+
+	// Messages the bot sends by itself, kept until delivered.
+	// AddOutbox sets o.ID and reports whether o was added: nothing is
+	// added when an item with the same platform, chat, kind,
+	// consultation and dedupe key is already there.
+	AddOutbox(o *OutboxItem) (added bool, err error)
+	// DueOutbox returns, for each chat of platform p, its oldest unsent
+	// item when that item is due at or before now, by ID, at most limit.
+	// A chat's later items wait behind its oldest, so each chat receives
+	// its items in order.
+	DueOutbox(p Platform, now time.Time, limit int) ([]*OutboxItem, error)
+	UpdateOutbox(o *OutboxItem) error // attempts, last error, due at, sent at
+	Outbox(id int64) (*OutboxItem, error)
 
 	// Adapter state that must survive restarts; State returns ENOTFOUND
 	// for a key never put.

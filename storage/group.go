@@ -36,5 +36,10 @@ func (t *sqlTx) UpdateGroup(g *consultation.Group) error {
 // MoveGroup implements consultation.Tx.
 func (t *sqlTx) MoveGroup(p consultation.Platform, oldChatID, newChatID string) error {
 	res, err := t.exec("group", `UPDATE groups SET chat_id = ? WHERE platform = ? AND chat_id = ?`, newChatID, p, oldChatID)
-	return updated(res, err, "group")
+	if err := updated(res, err, "group"); err != nil {
+		return err
+	}
+	// Announcements not yet delivered follow the chat.
+	_, err = t.exec("outbox", `UPDATE outbox SET chat_id = ? WHERE platform = ? AND chat_id = ?`, newChatID, p, oldChatID)
+	return err
 }

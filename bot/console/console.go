@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	"atelier/bot"
 	"atelier/consultation"
@@ -40,9 +41,12 @@ type Options struct {
 
 // Console is one console chat session.
 type Console struct {
-	bot  *bot.Bot
-	out  io.Writer
-	opt  Options
+	bot *bot.Bot
+	out io.Writer
+	opt Options
+	// mu serialises printing: the bot's own messages (Post) arrive from
+	// another goroutine than the answers to input lines.
+	mu   sync.Mutex
 	last map[string][]bot.Button // chat → buttons of its last message that had some
 }
 
@@ -89,7 +93,7 @@ func (c *Console) Line(ctx context.Context, n int, line string) {
 		return
 	}
 	if c.opt.Echo {
-		fmt.Fprintln(c.out, line)
+		c.printf("%s\n", line)
 	}
 	if strings.HasPrefix(trimmed, "//") {
 		return
@@ -98,7 +102,7 @@ func (c *Console) Line(ctx context.Context, n int, line string) {
 	name, chat, _ := strings.Cut(strings.TrimSpace(who), "@")
 	text = strings.TrimSpace(text)
 	if !ok || !validName(name) || (chat != "" && !validName(chat)) {
-		fmt.Fprintf(c.out, "! line %d: expected \"name: message\", \"name@chat: message\" or \"name@dm: message\"\n", n)
+		c.printf("! line %d: expected \"name: message\", \"name@chat: message\" or \"name@dm: message\"\n", n)
 		return
 	}
 	if chat == "" {
@@ -116,16 +120,21 @@ func (c *Console) Line(ctx context.Context, n int, line string) {
 	}
 	if strings.HasPrefix(text, "#") {
 		i, err := strconv.Atoi(text[1:])
+		c.mu.Lock()
 		buttons := c.last[key]
+		c.mu.Unlock()
 		if err != nil || i < 1 || i > len(buttons) {
-			fmt.Fprintf(c.out, "! line %d: no button %s in %s\n", n, text, key)
+			c.printf("! line %d: no button %s in %s\n", n, text, key)
 			return
 		}
 		ev.Data = buttons[i-1].Data
 	} else {
 		ev.Text = text
 	}
-	for _, r := range c.bot.Handle(ctx, ev) {
+	replies := c.bot.Handle(ctx, ev)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range replies {
 		to, user := key, name
 		switch r.To {
 		case bot.Private:
@@ -139,6 +148,26 @@ func (c *Console) Line(ctx context.Context, n int, line string) {
 		}
 		c.print(to, user, r)
 	}
+}
+
+// Post prints the bot's own messages to a group chat, as "bot → chat:"
+// like answers. It implements bot.Poster.
+func (c *Console) Post(ctx context.Context, chatID string, replies []bot.Reply) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, r := range replies {
+		if r.To == bot.Here {
+			c.print(chatID, "", r)
+		}
+	}
+	return nil
+}
+
+// printf writes to the output between whole messages.
+func (c *Console) printf(format string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintf(c.out, format, args...)
 }
 
 func validName(s string) bool {

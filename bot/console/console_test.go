@@ -150,3 +150,25 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPost(t *testing.T) {
+	var out bytes.Buffer
+	c := console.New(MustBot(t, "fr"), &out, console.Options{})
+	replies := []bot.Reply{
+		{To: bot.Here, Text: bot.Plain("Phase évaluation"), Buttons: [][]bot.Button{{{Label: "Évaluer", Data: "b_1"}}}},
+		{To: bot.Private, Text: bot.Plain("not for a group")},
+	}
+	if err := c.Post(context.Background(), "nimes", replies); err != nil {
+		t.Fatal(err)
+	}
+	want := "bot → nimes:\n  Phase évaluation\n  [1] Évaluer\n"
+	if out.String() != want {
+		t.Errorf("Post printed %q; want %q", out.String(), want)
+	}
+	// Its buttons can be pressed like an answer's.
+	out.Reset()
+	c.Line(context.Background(), 1, "bob@nimes: #2")
+	if got := out.String(); got != "! line 1: no button #2 in nimes\n" {
+		t.Errorf("pressing a missing button printed %q", got)
+	}
+}

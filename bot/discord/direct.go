@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"fmt"
 
 	"atelier/bot"
 
@@ -58,4 +59,31 @@ func (a *Adapter) sendDirect(ctx context.Context, replies []bot.Reply) {
 			}
 		}
 	}
+}
+
+// Post sends the bot's own messages to a guild channel, with every mention
+// disabled. It implements bot.Poster.
+func (a *Adapter) Post(ctx context.Context, channelID string, replies []bot.Reply) error {
+	for _, r := range replies {
+		if r.To != bot.Here {
+			continue
+		}
+		for _, m := range render(r) {
+			send := &discordgo.MessageSend{
+				Content:         m.content,
+				Embeds:          m.embeds,
+				Components:      m.components,
+				AllowedMentions: noMentions(),
+			}
+			err := a.call(ctx, func(opts ...discordgo.RequestOption) error {
+				send.Files = discordFiles(m.files)
+				_, err := a.sess.ChannelMessageSendComplex(channelID, send, opts...)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("post to channel %s: %w", channelID, err)
+			}
+		}
+	}
+	return nil
 }

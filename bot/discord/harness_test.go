@@ -61,6 +61,7 @@ type harness struct {
 	svc   *consultation.Service
 	logs  *logBuffer
 	stop  func()
+	a     *discord.Adapter
 }
 
 type options struct {
@@ -106,6 +107,7 @@ func mustStart(tb testing.TB, o options) *harness {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	h.a = a
 	if o.hook != nil {
 		discord.SetHook(a, o.hook)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -365,3 +366,47 @@ func notModified(err error) bool {
 
 // clean returns err's text without the token.
 func (a *Adapter) clean(err error) string { return redact(err.Error(), a.cfg.Token) }
+
+// Post sends the bot's own messages to a group chat, paced and with 429
+// answers waited out like answers to updates. It implements bot.Poster:
+// when Telegram still asks to wait, the error carries its retry_after. A
+// chat that refuses the bot (removed from the group) is recorded and
+// skipped: retrying would not help.
+func (a *Adapter) Post(ctx context.Context, chatID string, replies []bot.Reply) error {
+	id, err := strconv.ParseInt(chatID, 10, 64)
+	if err != nil {
+		return fmt.Errorf("post to chat %q: not a Telegram chat id", chatID)
+	}
+	for _, r := range replies {
+		if r.To != bot.Here || (strings.TrimSpace(r.Text.String()) == "" && len(r.Files) == 0) {
+			continue
+		}
+		err := a.send(ctx, id, r.Text, r.Buttons, r.Quotes, r.Files, 0)
+		var tooMany *tgbot.TooManyRequestsError
+		switch {
+		case err == nil:
+		case errors.Is(err, tgbot.ErrorForbidden):
+			a.log.Warn("chat refuses the bot", "chat", chatID, "error", a.clean(err))
+			a.putState(ctx, goneKey(id), "1")
+			return nil
+		case errors.As(err, &tooMany):
+			return &retryLater{msg: a.clean(err), after: retryAfter(tooMany.RetryAfter)}
+		default:
+			// The error text may hold the token: only its cleaned text
+			// leaves the adapter.
+			return errors.New(a.clean(err))
+		}
+	}
+	return nil
+}
+
+// retryLater is a delivery Telegram refused for now, with its retry_after.
+type retryLater struct {
+	msg   string
+	after time.Duration
+}
+
+func (e *retryLater) Error() string { return e.msg }
+
+// RetryAfter implements bot.RetryAfter.
+func (e *retryLater) RetryAfter() time.Duration { return e.after }

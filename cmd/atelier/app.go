@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"sync"
+	"time"
 
 	"atelier/bot"
 	"atelier/bot/console"
@@ -24,7 +26,15 @@ type Main struct {
 	Service *consultation.Service
 	Bot     *bot.Bot
 	Clock   consultation.Clock // nil for the wall clock
+	// DueTick and SendTick, when set, drive the deadline loop and the
+	// outbox sender instead of their tickers (every DueInterval and
+	// bot.DefaultSendInterval).
+	DueTick  <-chan time.Time
+	SendTick <-chan time.Time
 }
+
+// DueInterval is how often deadlines are checked.
+const DueInterval = time.Minute
 
 // NewMain returns a Main logging to w.
 func NewMain(cfg Config, w io.Writer) *Main {
@@ -70,9 +80,12 @@ func (m *Main) platforms() []consultation.Platform {
 }
 
 // Run runs the platform adapters until ctx ends, or the console when no
-// platform token is set.
+// platform token is set (until its input ends). Beside them run the
+// deadline loop, which moves phases whose deadline has passed, and the
+// sender, which delivers what the bot says by itself; both stop with the
+// adapters.
 func (m *Main) Run(ctx context.Context, stdin io.Reader, stdout io.Writer) error {
-	runners, err := m.adapters(ctx)
+	runners, posters, err := m.adapters(ctx)
 	if err != nil {
 		return err
 	}
@@ -87,8 +100,16 @@ func (m *Main) Run(ctx context.Context, stdin io.Reader, stdout io.Writer) error
 		if !echo {
 			fmt.Fprintln(stdout, "Atelier console — type  alice: /aide  (name: message), Ctrl-D to quit.")
 		}
-		return console.New(m.Bot, stdout, console.Options{Echo: echo, FileDir: m.Config.FileDir}).Run(ctx, stdin)
+		c := console.New(m.Bot, stdout, console.Options{Echo: echo, FileDir: m.Config.FileDir})
+		posters = map[consultation.Platform]bot.Poster{consultation.Console: c}
+		runners = append(runners, func(ctx context.Context) error { return c.Run(ctx, stdin) })
 	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	wg.Go(func() { m.runDue(ctx, m.DueTick) })
+	sender := bot.NewSender(m.Bot, posters, bot.SenderOptions{Now: m.Service.Now, Tick: m.SendTick, Log: m.Log})
+	wg.Go(func() { _ = sender.Run(ctx) })
 	errs := make(chan error, len(runners))
 	for _, r := range runners {
 		go func() { errs <- r(ctx) }()
@@ -97,7 +118,34 @@ func (m *Main) Run(ctx context.Context, stdin io.Reader, stdout io.Writer) error
 	for range runners {
 		all = errors.Join(all, <-errs)
 	}
+	cancel()
+	wg.Wait()
 	return all
+}
+
+// runDue applies the deadlines that have passed, at start and at every
+// tick (every DueInterval when tick is nil), until ctx ends. A deadline
+// that passed while the bot was down is applied at start.
+func (m *Main) runDue(ctx context.Context, tick <-chan time.Time) {
+	if tick == nil {
+		t := time.NewTicker(DueInterval)
+		defer t.Stop()
+		tick = t.C
+	}
+	for {
+		n, err := m.Service.Due(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			m.Log.Error("apply deadlines", "error", err)
+		case n > 0:
+			m.Log.Info("deadlines applied", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick:
+		}
+	}
 }
 
 // Close closes the database.

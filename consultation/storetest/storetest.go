@@ -38,6 +38,9 @@ func Run(t *testing.T, open func(t *testing.T) consultation.Store) {
 		{"RenameVoter", testRenameVoter},
 		{"Roster", testRoster},
 		{"RosterClaims", testRosterClaims},
+		{"DueConsultations", testDueConsultations},
+		{"Outbox", testOutbox},
+		{"OutboxFollowsChat", testOutboxFollowsChat},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

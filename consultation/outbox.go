@@ -1,0 +1,195 @@
+package consultation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// OutboxItem is a message the bot sends by itself, not in answer to
+// anyone: it is written in the same transaction as the change it tells
+// about, and rendered and delivered later, in the group's language, by
+// the chat layer. Delivery is at least once: an item delivered but not yet
+// marked sent when the process stops is delivered again.
+type OutboxItem struct {
+	ID             int64
+	Platform       Platform
+	ChatID         string
+	Kind           string // what to render: OutboxPhase
+	ConsultationID int64
+	// Dedupe tells apart items of one kind for one consultation and chat;
+	// an item whose key is already there is not added again.
+	Dedupe    string
+	Payload   string // for OutboxPhase, the phase entered
+	CreatedAt time.Time
+	DueAt     time.Time
+	Attempts  int    // failed deliveries
+	LastError string // of the last failed delivery
+	SentAt    time.Time
+}
+
+// Outbox kinds.
+const (
+	// OutboxPhase announces that a consultation entered a phase; Payload
+	// and Dedupe are the phase.
+	OutboxPhase = "phase"
+)
+
+// LateAnnouncement is how late a deadline may be applied and still be
+// announced. A deadline that passed while the bot was down for longer is
+// applied without an announcement: the change appears in the next digest
+// instead of a burst of stale messages.
+const LateAnnouncement = 2 * time.Hour
+
+// nextByDeadline returns the phase a consultation moves to when its
+// current phase's deadline passes. Results wait for an organiser, who
+// decides whether to put a synthesis to the vote.
+func nextByDeadline(p Phase) (Phase, bool) {
+	switch p {
+	case Collecting:
+		return Grouping, true
+	case Grouping:
+		return Evaluating, true
+	case Evaluating:
+		return Results, true
+	case Adoption:
+		return Closed, true
+	}
+	return "", false
+}
+
+// Due applies the deadlines that have passed: each consultation whose
+// current phase has a deadline at or before now moves to its next phase,
+// as the system, under the rules of SetPhase, in one transaction per
+// consultation. Grouping moves to the evaluation only once there is a
+// proposal; until then it waits for an organiser and nothing is recorded.
+// A deadline missed while the bot was down is applied at the next call,
+// once; so are the deadlines that passed after it. Each move applied at
+// most LateAnnouncement after its deadline writes an announcement to every
+// group of the consultation, in the same transaction. Due returns how many
+// moves it applied; it goes on with the other consultations when one
+// fails, and returns their errors joined.
+func (s *Service) Due(ctx context.Context) (applied int, err error) {
+	now := s.clock.Now()
+	var ids []int64
+	if err := s.store.View(ctx, func(tx Tx) (err error) {
+		ids, err = tx.DueConsultations(now)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, id := range ids {
+		if ctx.Err() != nil {
+			errs = append(errs, ctx.Err())
+			break
+		}
+		var n int
+		err := s.store.Update(ctx, func(tx Tx) error {
+			n = 0
+			return s.applyDeadlines(tx, id, now, &n)
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("consultation %d: %w", id, err))
+			continue
+		}
+		applied += n
+	}
+	return applied, errors.Join(errs...)
+}
+
+func (s *Service) applyDeadlines(tx Tx, id int64, now time.Time, n *int) error {
+	c, err := tx.Consultation(id)
+	if err != nil {
+		return err
+	}
+	for {
+		d := c.Current().Deadline
+		if d.IsZero() || d.After(now) {
+			return nil
+		}
+		next, ok := nextByDeadline(c.Phase)
+		if !ok {
+			return nil
+		}
+		err := s.setPhase(tx, 0, c, next, PhaseOptions{}, "deadline")
+		if ErrorKey(err) == "no_proposals" {
+			// setPhase refuses before writing anything.
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		*n++
+		if now.Sub(d) > LateAnnouncement {
+			continue
+		}
+		if err := announcePhase(tx, c, now); err != nil {
+			return err
+		}
+	}
+}
+
+// announcePhase writes an announcement of c's current phase to each of its
+// groups.
+func announcePhase(tx Tx, c *Consultation, now time.Time) error {
+	for _, gid := range c.GroupIDs {
+		g, err := tx.Group(gid)
+		if err != nil {
+			return err
+		}
+		o := &OutboxItem{Platform: g.Platform, ChatID: g.ChatID, Kind: OutboxPhase, ConsultationID: c.ID,
+			Dedupe: string(c.Phase), Payload: string(c.Phase), CreatedAt: now, DueAt: now}
+		if _, err := tx.AddOutbox(o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DueOutbox returns, for each chat of platform p, its oldest unsent item
+// when it is due at or before now, at most limit items.
+func (s *Service) DueOutbox(ctx context.Context, p Platform, now time.Time, limit int) ([]*OutboxItem, error) {
+	var out []*OutboxItem
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.DueOutbox(p, now, limit)
+		return err
+	})
+	return out, err
+}
+
+// OutboxSent records that item id was delivered at.
+func (s *Service) OutboxSent(ctx context.Context, id int64, at time.Time) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		o, err := tx.Outbox(id)
+		if err != nil {
+			return err
+		}
+		o.SentAt = at
+		return tx.UpdateOutbox(o)
+	})
+}
+
+// OutboxFailed records a failed delivery of item id and when to try again.
+func (s *Service) OutboxFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
+	return s.store.Update(ctx, func(tx Tx) error {
+		o, err := tx.Outbox(id)
+		if err != nil {
+			return err
+		}
+		o.Attempts++
+		o.LastError, o.DueAt = reason, retryAt
+		return tx.UpdateOutbox(o)
+	})
+}
+
+// GroupByChat returns the group of a platform chat.
+func (s *Service) GroupByChat(ctx context.Context, p Platform, chatID string) (*Group, error) {
+	var g *Group
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		g, err = tx.GroupByChat(p, chatID)
+		return err
+	})
+	return g, err
+}
