@@ -586,3 +586,34 @@ func TestRosterGuessingIsRateLimited(t *testing.T) {
 		t.Errorf("after the window = %q; want the claim recorded", got)
 	}
 }
+
+func TestSupportersVoteWhenTheConsultationAllowsIt(t *testing.T) {
+	mh := newMemberHarness(t, "fr")
+	mh.setup()
+	code := codesIn(t, mh.say("alice", "", "/inviter 1 sympathisante"), 1)[0]
+	mh.say("sam", "dm", "/rejoindre "+code)
+	mh.say("sam", "", "/aide")
+	if got := mh.say("bob", "", "/consultation sympathisants oui"); !strings.Contains(got, "réservée aux organisateurs") {
+		t.Errorf("a member allowing supporters = %q", got)
+	}
+	if got := mh.say("alice", "", "/consultation sympathisants peut-être"); !strings.Contains(got, "/consultation sympathisants oui") {
+		t.Errorf("unreadable answer = %q", got)
+	}
+	if got := mh.say("alice", "", "/consultation sympathisants oui"); !strings.Contains(got, "sympathisant·es vérifié·es noteront") {
+		t.Fatalf("allowing supporters = %q", got)
+	}
+	mh.say("alice", "", "/sondage ouvrir")
+	if got := mh.say("alice", "", "/consultation sympathisants non"); !strings.Contains(got, "phase « évaluation »") {
+		t.Errorf("changing the rule after the poll opened = %q", got)
+	}
+	if got := mh.press("sam", "dm", "r_1_1_1_i_4"); !strings.Contains(got, "Enregistré") {
+		t.Errorf("supporter's rating when allowed = %q", got)
+	}
+	p, err := mh.svc.Participation(t0ctx(), consultation.Actor{MemberID: 1}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Electorate != 5 {
+		t.Errorf("electorate = %d; want 5 (supporters included)", p.Electorate)
+	}
+}

@@ -14,6 +14,9 @@ func (b *Bot) newConsultation(r *request) ([]Reply, error) {
 		return nil, err
 	}
 	word, title := firstWord(r.cmd.Args)
+	if word == "supporters" || word == "sympathisants" {
+		return b.allowSupporters(r, title)
+	}
 	if (word != "new" && word != "nouvelle") || title == "" {
 		return nil, usage("consultation")
 	}
@@ -22,6 +25,30 @@ func (b *Bot) newConsultation(r *request) ([]Reply, error) {
 		return nil, err
 	}
 	return reply(Plain(r.lang.T("consultation.created", c.ID, c.Title))), nil
+}
+
+// allowSupporters answers "/consultation supporters yes|no".
+func (b *Bot) allowSupporters(r *request, answer string) ([]Reply, error) {
+	var allow bool
+	switch Fold(strings.TrimSpace(answer)) {
+	case "yes", "oui", "on":
+		allow = true
+	case "no", "non", "off":
+	default:
+		return nil, usage("consultation")
+	}
+	c, err := b.current(r, consultation.Draft, consultation.Collecting, consultation.Grouping)
+	if err != nil {
+		return nil, err
+	}
+	if c, err = b.svc.AllowSupporters(r.ctx, r.actor, c.ID, allow); err != nil {
+		return nil, err
+	}
+	key := "consultation.supporters.off"
+	if c.SupportersVote {
+		key = "consultation.supporters.on"
+	}
+	return reply(Plain(r.lang.T(key, c.Title))), nil
 }
 
 // splitUntil separates "open until 1/12 18h" into the words before the

@@ -81,8 +81,11 @@ type Consultation struct {
 	Round     int     // current evaluation round, 0 before the first
 	Quorum    float64 // adoption quorum as a share of the electorate, set when the vote opens
 	Salt      string  // secret per consultation, for voter pseudonyms
-	Steps     []Step  // one per phase reached or scheduled, in lifecycle order
-	GroupIDs  []int64 // the groups it runs in; the first is where it was created
+	// SupportersVote reports whether supporters are in the electorates of
+	// this consultation's polls, as members are.
+	SupportersVote bool
+	Steps          []Step  // one per phase reached or scheduled, in lifecycle order
+	GroupIDs       []int64 // the groups it runs in; the first is where it was created
 }
 
 // Step returns the calendar entry for p, creating it in c.Steps if needed.

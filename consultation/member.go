@@ -141,6 +141,7 @@ const (
 	ActSuspend       = "suspend"
 	ActRole          = "role"
 	ActCreate        = "consultation.create"
+	ActSupporters    = "consultation.supporters"
 	ActPhase         = "phase"
 	ActGroup         = "proposal.create"
 	ActUngroup       = "proposal.delete"

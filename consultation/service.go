@@ -518,7 +518,7 @@ func (s *Service) setPhase(tx Tx, actorID int64, c *Consultation, p Phase, opt P
 		}
 		var ids []int64
 		for _, x := range ms {
-			if x.MayVote() {
+			if x.MayVote() || (c.SupportersVote && x.IsVerified() && x.Role == RoleSupporter) {
 				ids = append(ids, x.ID)
 			}
 		}
@@ -882,12 +882,12 @@ func inElectorate(tx Tx, p Poll, m *Member) error {
 	if err := mustBeVerified(m); err != nil {
 		return err
 	}
-	if m.Role == RoleSupporter {
-		return errSupporter
-	}
 	in, err := tx.InElectorate(p, m.ID)
 	if err != nil || in {
 		return err
+	}
+	if m.Role == RoleSupporter {
+		return errSupporter
 	}
 	return Errorf(EFORBIDDEN, "not_in_electorate", "you were verified after this poll opened, so you cannot take part in it")
 }
@@ -1302,4 +1302,33 @@ func (s *Service) MoveChat(ctx context.Context, p Platform, oldChatID, newChatID
 		}
 		return err
 	})
+}
+
+// AllowSupporters sets whether supporters vote in a consultation's polls.
+// Organisers only, before the evaluation opens: an electorate is fixed when
+// its poll opens.
+func (s *Service) AllowSupporters(ctx context.Context, a Actor, cid int64, allow bool) (*Consultation, error) {
+	var c *Consultation
+	err := s.update(ctx, a, func(tx Tx, m *Member) error {
+		if err := mustOrganise(m); err != nil {
+			return err
+		}
+		var err error
+		if c, err = tx.Consultation(cid); err != nil {
+			return err
+		}
+		if !inPhase(c, Draft, Collecting, Grouping) {
+			return wrongPhase(c, Draft, Collecting, Grouping)
+		}
+		c.SupportersVote = allow
+		if err := tx.UpdateConsultation(c); err != nil {
+			return err
+		}
+		detail := "supporters do not vote"
+		if allow {
+			detail = "supporters vote"
+		}
+		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: ActSupporters, ConsultationID: c.ID, Detail: detail})
+	})
+	return c, err
 }

@@ -9,12 +9,12 @@ import (
 	"atelier/consultation"
 )
 
-const consultationColumns = `id, title, phase, created_by, created_at, round, quorum, salt`
+const consultationColumns = `id, title, phase, created_by, created_at, round, quorum, salt, supporters_vote`
 
 // CreateConsultation implements consultation.Tx.
 func (t *sqlTx) CreateConsultation(c *consultation.Consultation) (err error) {
-	c.ID, err = t.insert("consultation", `INSERT INTO consultations (title, phase, created_by, created_at, round, quorum, salt) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		c.Title, c.Phase, c.CreatedBy, stamp(c.CreatedAt), c.Round, c.Quorum, c.Salt)
+	c.ID, err = t.insert("consultation", `INSERT INTO consultations (title, phase, created_by, created_at, round, quorum, salt, supporters_vote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Title, c.Phase, c.CreatedBy, stamp(c.CreatedAt), c.Round, c.Quorum, c.Salt, c.SupportersVote)
 	if err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
 		(SELECT json_group_array(json_array(phase, started_at, ended_at, deadline, CAST(organiser_id AS TEXT))) FROM steps WHERE consultation_id = c.id),
 		(SELECT json_group_array(group_id ORDER BY position) FROM consultation_groups WHERE consultation_id = c.id)
 		FROM consultations c WHERE id = ?`, id).
-		Scan(&c.ID, &c.Title, &c.Phase, &c.CreatedBy, nullTime{&c.CreatedAt}, &c.Round, &c.Quorum, &c.Salt, &steps, &groups)
+		Scan(&c.ID, &c.Title, &c.Phase, &c.CreatedBy, nullTime{&c.CreatedAt}, &c.Round, &c.Quorum, &c.Salt, &c.SupportersVote, &steps, &groups)
 	if err != nil {
 		return nil, mapError(err, "consultation")
 	}
@@ -105,7 +105,7 @@ func (t *sqlTx) ids(query string, args ...any) ([]int64, error) {
 
 // UpdateConsultation implements consultation.Tx.
 func (t *sqlTx) UpdateConsultation(c *consultation.Consultation) error {
-	res, err := t.exec("consultation", `UPDATE consultations SET title = ?, phase = ?, round = ?, quorum = ? WHERE id = ?`, c.Title, c.Phase, c.Round, c.Quorum, c.ID)
+	res, err := t.exec("consultation", `UPDATE consultations SET title = ?, phase = ?, round = ?, quorum = ?, supporters_vote = ? WHERE id = ?`, c.Title, c.Phase, c.Round, c.Quorum, c.SupportersVote, c.ID)
 	if err := updated(res, err, "consultation"); err != nil {
 		return err
 	}

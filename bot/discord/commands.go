@@ -61,8 +61,13 @@ var params = map[string][]param{
 	},
 	"consultation": {
 		{Name: "action", FR: "action", Type: discordgo.ApplicationCommandOptionString, Required: true,
-			DescEN: "what to do", DescFR: "que faire", Choices: []choice{{"new", "new", "nouvelle"}}},
-		pTitle,
+			DescEN: "what to do", DescFR: "que faire", Choices: []choice{
+				{"new", "new", "nouvelle"},
+				{"supporters yes", "supporters vote too", "les sympathisants votent aussi"},
+				{"supporters no", "only members vote", "seuls les membres votent"},
+			}},
+		{Name: "title", FR: "titre", Type: discordgo.ApplicationCommandOptionString,
+			DescEN: "the title (for new)", DescFR: "le titre (pour nouvelle)", MaxLength: 200},
 	},
 	"phase": {
 		{Name: "phase", FR: "phase", Type: discordgo.ApplicationCommandOptionString, Required: true,

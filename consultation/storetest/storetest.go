@@ -160,7 +160,7 @@ func testConsultations(t *testing.T, s consultation.Store) {
 		c.Step(consultation.Draft).EndedAt = t0.Add(time.Hour)
 		c.Step(consultation.Collecting).Deadline = t0.Add(48 * time.Hour)
 		c.Step(consultation.Collecting).OrganiserID = m.ID
-		c.Round, c.Quorum = 2, 0.5
+		c.Round, c.Quorum, c.SupportersVote = 2, 0.5, true
 		if err := tx.UpdateConsultation(c); err != nil {
 			return err
 		}
@@ -168,7 +168,7 @@ func testConsultations(t *testing.T, s consultation.Store) {
 		if err != nil {
 			return err
 		}
-		if got.Phase != consultation.Collecting || got.Round != 2 || got.Quorum != 0.5 || len(got.Steps) != 2 || len(got.GroupIDs) != 1 || got.GroupIDs[0] != g.ID {
+		if got.Phase != consultation.Collecting || got.Round != 2 || got.Quorum != 0.5 || !got.SupportersVote || len(got.Steps) != 2 || len(got.GroupIDs) != 1 || got.GroupIDs[0] != g.ID {
 			t.Errorf("Consultation = %+v", got)
 		}
 		if st := got.Step(consultation.Collecting); !st.Deadline.Equal(t0.Add(48*time.Hour)) || st.OrganiserID != m.ID {
