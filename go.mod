@@ -7,6 +7,7 @@ require (
 	github.com/go-telegram/bot v1.19.0
 	github.com/gorilla/websocket v1.4.2
 	github.com/kljensen/snowball v0.10.0
+	github.com/robfig/cron/v3 v3.0.1
 	modernc.org/sqlite v1.60.1
 )
 

@@ -39,6 +39,8 @@ var commands = []struct {
 	{"link", []string{"lier"}, false},
 	{"unlink", []string{"delier"}, false},
 	{"claim", []string{"revendiquer"}, false},
+	{"mute", []string{"silence"}, false},
+	{"unmute", []string{"reactiver"}, false},
 	{"consultation", nil, true},
 	{"phase", nil, true},
 	{"group", []string{"regrouper"}, true},

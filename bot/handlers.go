@@ -59,6 +59,10 @@ func (b *Bot) command(r *request) ([]Reply, error) {
 		return b.rename(r)
 	case "poll":
 		return b.poll(r)
+	case "mute":
+		return b.mute(r, true)
+	case "unmute":
+		return b.mute(r, false)
 	case "verify":
 		return b.verify(r)
 	case "suspend":
@@ -346,6 +350,9 @@ func writeCalendar(t *Text, l Lang, c *consultation.Consultation, names map[int6
 			}
 		}
 		if st != nil {
+			if st.StartedAt.IsZero() && !st.PlannedStart.IsZero() {
+				t.Add(Normal, " — "+l.T("calendar.planned", l.When(st.PlannedStart, loc)))
+			}
 			if !st.StartedAt.IsZero() {
 				t.Add(Normal, " — "+l.T("calendar.started", l.When(st.StartedAt, loc)))
 			}

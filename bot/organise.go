@@ -241,6 +241,8 @@ func (b *Bot) poll(r *request) ([]Reply, error) {
 		return b.movePhase(r, consultation.Evaluating, date, 0)
 	case "close", "fermer", "clore":
 		return b.movePhase(r, consultation.Results, "", 0)
+	case "schedule", "programmer", "planifier":
+		return b.pollSchedule(r, rest)
 	case "", "status", "etat":
 		return b.participation(r)
 	}

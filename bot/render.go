@@ -219,17 +219,6 @@ func meanWord(l Lang) string {
 	return "mean"
 }
 
-func (b *Bot) digest(r *request) ([]Reply, error) {
-	if err := r.inGroup(); err != nil {
-		return nil, err
-	}
-	d, err := b.svc.Digest(r.ctx, r.group.ID, r.now.AddDate(0, 0, -7))
-	if err != nil {
-		return nil, err
-	}
-	return []Reply{{To: Here, Text: DigestText(d, r.lang), Quotes: true}}, nil
-}
-
 // DigestText renders a digest.
 func DigestText(d *consultation.Digest, l Lang) Text {
 	loc := d.Group.Location()

@@ -28,8 +28,18 @@ type RetryAfter interface {
 
 // Render renders an outbox item for the group chat (p, chatID), in the
 // group's language and time zone. A phase announcement reads as when an
-// organiser moves the phase, results and matrix picture included.
+// organiser moves the phase, results and matrix picture included. A
+// reminder goes to chatID as a member's private chat (a Direct reply).
 func (b *Bot) Render(ctx context.Context, p consultation.Platform, chatID, kind string, consultationID int64, payload string) ([]Reply, error) {
+	switch kind {
+	case consultation.OutboxReminder:
+		return b.renderReminder(ctx, p, chatID, consultationID)
+	case consultation.OutboxClosing:
+		return b.renderClosing(ctx, p, chatID, consultationID)
+	}
+	if kind == consultation.OutboxDigest {
+		return b.renderDigest(ctx, p, chatID, payload)
+	}
 	if kind != consultation.OutboxPhase {
 		return nil, fmt.Errorf("render %s: unknown kind", kind)
 	}

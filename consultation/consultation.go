@@ -68,6 +68,9 @@ type Step struct {
 	EndedAt     time.Time // zero until the phase ends
 	Deadline    time.Time // zero when open-ended
 	OrganiserID int64     // 0 when nobody is named
+	// PlannedStart is when the phase is due to begin by itself; zero when
+	// it begins only when an organiser moves it (see SchedulePoll).
+	PlannedStart time.Time
 }
 
 // Consultation is one question put to members, with its own calendar.

@@ -38,31 +38,42 @@ func (d *Digest) Empty() bool {
 
 // Digest gathers what happened in a group's consultations in [since, now).
 func (s *Service) Digest(ctx context.Context, groupID int64, since time.Time) (*Digest, error) {
-	now := s.clock.Now()
-	d := &Digest{Since: since, Until: now}
-	err := s.store.View(ctx, func(tx Tx) error {
-		var err error
-		if d.Group, err = tx.Group(groupID); err != nil {
-			return err
-		}
-		cs, err := tx.ConsultationsOfGroup(groupID)
-		if err != nil {
-			return err
-		}
-		// Oldest first reads like a story.
-		sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
-		for _, c := range cs {
-			sec, err := digestSection(tx, c, since, now)
-			if err != nil {
-				return err
-			}
-			if sec != nil {
-				d.Sections = append(d.Sections, sec)
-			}
-		}
-		return nil
+	return s.DigestBetween(ctx, groupID, since, s.clock.Now())
+}
+
+// DigestBetween gathers what happened in a group's consultations in
+// [since, until).
+func (s *Service) DigestBetween(ctx context.Context, groupID int64, since, until time.Time) (*Digest, error) {
+	var d *Digest
+	err := s.store.View(ctx, func(tx Tx) (err error) {
+		d, err = buildDigest(tx, groupID, since, until)
+		return err
 	})
 	return d, err
+}
+
+func buildDigest(tx Tx, groupID int64, since, until time.Time) (*Digest, error) {
+	d := &Digest{Since: since, Until: until}
+	var err error
+	if d.Group, err = tx.Group(groupID); err != nil {
+		return nil, err
+	}
+	cs, err := tx.ConsultationsOfGroup(groupID)
+	if err != nil {
+		return nil, err
+	}
+	// Oldest first reads like a story.
+	sort.Slice(cs, func(i, j int) bool { return cs[i].ID < cs[j].ID })
+	for _, c := range cs {
+		sec, err := digestSection(tx, c, since, until)
+		if err != nil {
+			return nil, err
+		}
+		if sec != nil {
+			d.Sections = append(d.Sections, sec)
+		}
+	}
+	return d, nil
 }
 
 func within(t, since, until time.Time) bool { return !t.Before(since) && t.Before(until) }

@@ -86,6 +86,8 @@ type Member struct {
 	CreatedAt  time.Time
 	VerifiedAt time.Time
 	VerifiedBy int64
+	// Muted reports whether the member asked for no private reminders.
+	Muted bool
 }
 
 // IsVerified reports whether m counts as a member of the organisation.

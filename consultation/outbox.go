@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -61,6 +62,8 @@ func nextByDeadline(p Phase) (Phase, bool) {
 
 // Due applies the deadlines that have passed: each consultation whose
 // current phase has a deadline at or before now moves to its next phase,
+// and each whose evaluation was planned to open at or before now (see
+// SchedulePoll) opens it,
 // as the system, under the rules of SetPhase, in one transaction per
 // consultation. Grouping moves to the evaluation only once there is a
 // proposal; until then it waits for an organiser and nothing is recorded.
@@ -74,7 +77,15 @@ func (s *Service) Due(ctx context.Context) (applied int, err error) {
 	now := s.clock.Now()
 	var ids []int64
 	if err := s.store.View(ctx, func(tx Tx) (err error) {
-		ids, err = tx.DueConsultations(now)
+		if ids, err = tx.DueConsultations(now); err != nil {
+			return err
+		}
+		more, err := scheduledStarts(tx, now)
+		for _, id := range more {
+			if !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
 		return err
 	}); err != nil {
 		return 0, err
@@ -104,18 +115,21 @@ func (s *Service) applyDeadlines(tx Tx, id int64, now time.Time, n *int) error {
 	if err != nil {
 		return err
 	}
+	skipSchedule := false
 	for {
-		d := c.Current().Deadline
-		if d.IsZero() || d.After(now) {
-			return nil
-		}
-		next, ok := nextByDeadline(c.Phase)
+		next, d, why, ok := nextMove(c, now, skipSchedule)
 		if !ok {
 			return nil
 		}
-		err := s.setPhase(tx, 0, c, next, PhaseOptions{}, "deadline")
+		err := s.setPhase(tx, 0, c, next, PhaseOptions{}, why)
 		if ErrorKey(err) == "no_proposals" {
-			// setPhase refuses before writing anything.
+			// setPhase refuses before writing anything. A scheduled
+			// opening waits for a proposal; the phase's own deadline
+			// still applies meanwhile.
+			if why == "schedule" {
+				skipSchedule = true
+				continue
+			}
 			return nil
 		}
 		if err != nil {

@@ -151,6 +151,17 @@ type Tx interface {
 	UpdateOutbox(o *OutboxItem) error // attempts, last error, due at, sent at
 	Outbox(id int64) (*OutboxItem, error)
 
+	// Weekly digests. DigestSchedules returns every group's schedule, by
+	// group ID; DigestSchedule one group's (ENOTFOUND for an unknown
+	// group). A group never scheduled has an empty Spec and a zero
+	// LastSentAt.
+	DigestSchedules() ([]*DigestSchedule, error)
+	DigestSchedule(groupID int64) (*DigestSchedule, error)
+	PutDigestSchedule(d *DigestSchedule) error // spec, last sent at
+	// GroupsOfMember returns, by ID, the groups of the consultations in
+	// which a member sent an idea or was called to rate or vote.
+	GroupsOfMember(memberID int64) ([]*Group, error)
+
 	// Adapter state that must survive restarts; State returns ENOTFOUND
 	// for a key never put.
 	State(key string) (string, error)

@@ -28,10 +28,10 @@ func (t *sqlTx) CreateConsultation(c *consultation.Consultation) (err error) {
 
 func (t *sqlTx) putSteps(c *consultation.Consultation) error {
 	for _, s := range c.Steps {
-		_, err := t.exec("step", `INSERT INTO steps (consultation_id, phase, started_at, ended_at, deadline, organiser_id) VALUES (?, ?, ?, ?, ?, ?)
+		_, err := t.exec("step", `INSERT INTO steps (consultation_id, phase, started_at, ended_at, deadline, organiser_id, planned_start) VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (consultation_id, phase) DO UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at,
-			deadline = excluded.deadline, organiser_id = excluded.organiser_id`,
-			c.ID, s.Phase, stamp(s.StartedAt), stamp(s.EndedAt), stamp(s.Deadline), ref(s.OrganiserID))
+			deadline = excluded.deadline, organiser_id = excluded.organiser_id, planned_start = excluded.planned_start`,
+			c.ID, s.Phase, stamp(s.StartedAt), stamp(s.EndedAt), stamp(s.Deadline), ref(s.OrganiserID), stamp(s.PlannedStart))
 		if err != nil {
 			return err
 		}
@@ -46,21 +46,21 @@ func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
 	c := &consultation.Consultation{}
 	var steps, groups string
 	err := t.queryRow(`SELECT `+consultationColumns+`,
-		(SELECT json_group_array(json_array(phase, started_at, ended_at, deadline, CAST(organiser_id AS TEXT))) FROM steps WHERE consultation_id = c.id),
+		(SELECT json_group_array(json_array(phase, started_at, ended_at, deadline, CAST(organiser_id AS TEXT), planned_start)) FROM steps WHERE consultation_id = c.id),
 		(SELECT json_group_array(group_id ORDER BY position) FROM consultation_groups WHERE consultation_id = c.id)
 		FROM consultations c WHERE id = ?`, id).
 		Scan(&c.ID, &c.Title, &c.Phase, &c.CreatedBy, nullTime{&c.CreatedAt}, &c.Round, &c.Quorum, &c.Salt, &c.SupportersVote, &steps, &groups)
 	if err != nil {
 		return nil, mapError(err, "consultation")
 	}
-	var raw [][5]*string
+	var raw [][6]*string
 	if err := json.Unmarshal([]byte(steps), &raw); err != nil {
 		return nil, fmt.Errorf("consultation %d steps: %w", id, err)
 	}
 	for _, r := range raw {
 		st := consultation.Step{Phase: consultation.Phase(deref(r[0]))}
-		for i, dst := range []*time.Time{&st.StartedAt, &st.EndedAt, &st.Deadline} {
-			if r[i+1] != nil {
+		for i, dst := range []*time.Time{&st.StartedAt, &st.EndedAt, &st.Deadline, nil, &st.PlannedStart} {
+			if dst != nil && r[i+1] != nil {
 				if *dst, err = time.Parse(timeLayout, *r[i+1]); err != nil {
 					return nil, fmt.Errorf("consultation %d steps: %w", id, err)
 				}

@@ -2,18 +2,18 @@ package storage
 
 import "atelier/consultation"
 
-const memberColumns = `id, name, status, role, lang, created_at, verified_at, verified_by`
+const memberColumns = `id, name, status, role, lang, created_at, verified_at, verified_by, reminders_muted`
 
 func scanMember(row interface{ Scan(...any) error }) (*consultation.Member, error) {
 	m := &consultation.Member{}
-	err := row.Scan(&m.ID, &m.Name, &m.Status, &m.Role, &m.Lang, nullTime{&m.CreatedAt}, nullTime{&m.VerifiedAt}, nullID{&m.VerifiedBy})
+	err := row.Scan(&m.ID, &m.Name, &m.Status, &m.Role, &m.Lang, nullTime{&m.CreatedAt}, nullTime{&m.VerifiedAt}, nullID{&m.VerifiedBy}, &m.Muted)
 	return m, mapError(err, "member")
 }
 
 // CreateMember implements consultation.Tx.
 func (t *sqlTx) CreateMember(m *consultation.Member, id consultation.Identity) (err error) {
-	m.ID, err = t.insert("member", `INSERT INTO members (name, status, role, lang, created_at, verified_at, verified_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		m.Name, m.Status, m.Role, m.Lang, stamp(m.CreatedAt), stamp(m.VerifiedAt), ref(m.VerifiedBy))
+	m.ID, err = t.insert("member", `INSERT INTO members (name, status, role, lang, created_at, verified_at, verified_by, reminders_muted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Name, m.Status, m.Role, m.Lang, stamp(m.CreatedAt), stamp(m.VerifiedAt), ref(m.VerifiedBy), m.Muted)
 	if err != nil {
 		return err
 	}
@@ -30,8 +30,8 @@ func (t *sqlTx) Member(id int64) (*consultation.Member, error) {
 
 // UpdateMember implements consultation.Tx.
 func (t *sqlTx) UpdateMember(m *consultation.Member) error {
-	res, err := t.exec("member", `UPDATE members SET name = ?, status = ?, role = ?, lang = ?, verified_at = ?, verified_by = ? WHERE id = ?`,
-		m.Name, m.Status, m.Role, m.Lang, stamp(m.VerifiedAt), ref(m.VerifiedBy), m.ID)
+	res, err := t.exec("member", `UPDATE members SET name = ?, status = ?, role = ?, lang = ?, verified_at = ?, verified_by = ?, reminders_muted = ? WHERE id = ?`,
+		m.Name, m.Status, m.Role, m.Lang, stamp(m.VerifiedAt), ref(m.VerifiedBy), m.Muted, m.ID)
 	return updated(res, err, "member")
 }
 

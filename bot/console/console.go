@@ -151,13 +151,17 @@ func (c *Console) Line(ctx context.Context, n int, line string) {
 }
 
 // Post prints the bot's own messages to a group chat, as "bot → chat:"
-// like answers. It implements bot.Poster.
+// like answers, and its Direct replies to their recipients' private chats.
+// It implements bot.Poster.
 func (c *Console) Post(ctx context.Context, chatID string, replies []bot.Reply) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, r := range replies {
-		if r.To == bot.Here {
+		switch {
+		case r.To == bot.Here:
 			c.print(chatID, "", r)
+		case r.To == bot.Direct && validName(r.UserID):
+			c.print(r.UserID+"@dm", r.UserID, r)
 		}
 	}
 	return nil

@@ -62,9 +62,14 @@ func (a *Adapter) sendDirect(ctx context.Context, replies []bot.Reply) {
 }
 
 // Post sends the bot's own messages to a guild channel, with every mention
-// disabled. It implements bot.Poster.
+// disabled, and its Direct replies to their recipients' DM channels. It
+// implements bot.Poster.
 func (a *Adapter) Post(ctx context.Context, channelID string, replies []bot.Reply) error {
 	for _, r := range replies {
+		if r.To == bot.Direct {
+			a.sendDirect(ctx, []bot.Reply{r})
+			continue
+		}
 		if r.To != bot.Here {
 			continue
 		}

@@ -371,20 +371,34 @@ func (a *Adapter) clean(err error) string { return redact(err.Error(), a.cfg.Tok
 // answers waited out like answers to updates. It implements bot.Poster:
 // when Telegram still asks to wait, the error carries its retry_after. A
 // chat that refuses the bot (removed from the group) is recorded and
-// skipped: retrying would not help.
+// skipped: retrying would not help. A Direct reply goes to its
+// recipient's private chat, and is skipped for a person who never opened
+// it or blocked the bot.
 func (a *Adapter) Post(ctx context.Context, chatID string, replies []bot.Reply) error {
 	id, err := strconv.ParseInt(chatID, 10, 64)
 	if err != nil {
 		return fmt.Errorf("post to chat %q: not a Telegram chat id", chatID)
 	}
 	for _, r := range replies {
-		if r.To != bot.Here || (strings.TrimSpace(r.Text.String()) == "" && len(r.Files) == 0) {
+		if (r.To != bot.Here && r.To != bot.Direct) || (strings.TrimSpace(r.Text.String()) == "" && len(r.Files) == 0) {
 			continue
 		}
-		err := a.send(ctx, id, r.Text, r.Buttons, r.Quotes, r.Files, 0)
+		target := id
+		if r.To == bot.Direct {
+			// A member's private chat: skipped when the person never
+			// opened it or blocked the bot.
+			uid, err := strconv.ParseInt(r.UserID, 10, 64)
+			if err != nil || uid <= 0 || a.blocked(ctx, uid) {
+				continue
+			}
+			target = uid
+		}
+		err := a.send(ctx, target, r.Text, r.Buttons, r.Quotes, r.Files, 0)
 		var tooMany *tgbot.TooManyRequestsError
 		switch {
 		case err == nil:
+		case errors.Is(err, tgbot.ErrorForbidden) && r.To == bot.Direct:
+			a.block(ctx, target)
 		case errors.Is(err, tgbot.ErrorForbidden):
 			a.log.Warn("chat refuses the bot", "chat", chatID, "error", a.clean(err))
 			a.putState(ctx, goneKey(id), "1")

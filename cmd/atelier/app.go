@@ -123,7 +123,8 @@ func (m *Main) Run(ctx context.Context, stdin io.Reader, stdout io.Writer) error
 	return all
 }
 
-// runDue applies the deadlines that have passed, at start and at every
+// runDue applies the deadlines that have passed and writes the reminders
+// that have come due, at start and at every
 // tick (every DueInterval when tick is nil), until ctx ends. A deadline
 // that passed while the bot was down is applied at start.
 func (m *Main) runDue(ctx context.Context, tick <-chan time.Time) {
@@ -140,11 +141,36 @@ func (m *Main) runDue(ctx context.Context, tick <-chan time.Time) {
 		case n > 0:
 			m.Log.Info("deadlines applied", "count", n)
 		}
+		m.dueDigests(ctx)
+		r, err := m.Service.DueReminders(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			m.Log.Error("write reminders", "error", err)
+		case r > 0:
+			m.Log.Info("reminders written", "count", r)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick:
 		}
+	}
+}
+
+// dueDigests writes the digests whose scheduled time has come; a panic
+// is logged and the loop goes on.
+func (m *Main) dueDigests(ctx context.Context) {
+	defer func() {
+		if p := recover(); p != nil {
+			m.Log.Error("write digests", "error", fmt.Sprint(p))
+		}
+	}()
+	n, err := m.Bot.DueDigests(ctx, m.Service.Now())
+	switch {
+	case err != nil && ctx.Err() == nil:
+		m.Log.Error("write digests", "error", err)
+	case n > 0:
+		m.Log.Info("digests written", "count", n)
 	}
 }
 
