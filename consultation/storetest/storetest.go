@@ -41,6 +41,8 @@ func Run(t *testing.T, open func(t *testing.T) consultation.Store) {
 		{"DueConsultations", testDueConsultations},
 		{"Outbox", testOutbox},
 		{"OutboxFollowsChat", testOutboxFollowsChat},
+		{"DigestSchedules", testDigestSchedules},
+		{"PlannedStartAndMute", testPlannedStartAndMute},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}
