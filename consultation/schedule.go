@@ -19,11 +19,12 @@ const (
 	OutboxClosing = "closing"
 )
 
-// ReminderSlots are how long before an evaluation's deadline the members
-// who have not finished their ballot are reminded, earliest first: each
-// member is reminded at most once per slot, so at most len(ReminderSlots)
-// times per round. A slot that falls before the round opened is skipped.
-var ReminderSlots = []time.Duration{24 * time.Hour, 2 * time.Hour}
+// DefaultReminders are how long before an evaluation's deadline the
+// members who have not finished their ballot are reminded, earliest first,
+// unless Options.Reminders says otherwise: each member is reminded at most
+// once per slot, so at most twice per round by default. A slot that falls
+// before the round opened is skipped.
+var DefaultReminders = []time.Duration{24 * time.Hour, 2 * time.Hour}
 
 // SchedulePoll plans the evaluation of a collecting or grouping
 // consultation: it opens by itself at open (see Due), once there is a
@@ -120,13 +121,13 @@ func nextMove(c *Consultation, now time.Time, skipSchedule bool) (p Phase, at ti
 // evaluation) that has come at now, and whether it is the first slot that
 // applies to the round; ok is false when none has come, when a slot fell
 // before the round opened, or when the deadline has passed.
-func reminderSlot(st *Step, now time.Time) (slot time.Duration, first, ok bool) {
+func reminderSlot(slots []time.Duration, st *Step, now time.Time) (slot time.Duration, first, ok bool) {
 	d := st.Deadline
 	if d.IsZero() || !d.After(now) {
 		return 0, false, false
 	}
 	n := 0
-	for _, sl := range ReminderSlots {
+	for _, sl := range slots {
 		at := d.Add(-sl)
 		if !at.After(st.StartedAt) {
 			continue
@@ -153,7 +154,7 @@ func slotName(d time.Duration) string {
 
 // DueReminders writes the reminders that have come due to the outbox:
 // for each open evaluation with a deadline, at each slot of
-// ReminderSlots, one private reminder to each member of the round's
+// the service's reminder slots, one private reminder to each member of the round's
 // electorate who is still verified, has not finished their ballot and has
 // not muted reminders; at the first of those slots, a "closing soon"
 // announcement to each group. Each is written once per slot, whatever
@@ -169,7 +170,7 @@ func (s *Service) DueReminders(ctx context.Context) (added int, err error) {
 			return err
 		}
 		for _, c := range cs {
-			if _, _, ok := reminderSlot(c.Current(), now); ok {
+			if _, _, ok := reminderSlot(s.reminders, c.Current(), now); ok {
 				ids = append(ids, c.ID)
 			}
 		}
@@ -185,7 +186,7 @@ func (s *Service) DueReminders(ctx context.Context) (added int, err error) {
 		}
 		var n int
 		err := s.store.Update(ctx, func(tx Tx) (err error) {
-			n, err = remind(tx, id, now)
+			n, err = remind(tx, s.reminders, id, now)
 			return err
 		})
 		if err != nil {
@@ -199,7 +200,7 @@ func (s *Service) DueReminders(ctx context.Context) (added int, err error) {
 
 // remind writes consultation id's reminders due at now and returns how
 // many were added.
-func remind(tx Tx, id int64, now time.Time) (int, error) {
+func remind(tx Tx, slots []time.Duration, id int64, now time.Time) (int, error) {
 	c, err := tx.Consultation(id)
 	if err != nil {
 		return 0, err
@@ -207,7 +208,7 @@ func remind(tx Tx, id int64, now time.Time) (int, error) {
 	if c.Phase != Evaluating {
 		return 0, nil
 	}
-	slot, first, ok := reminderSlot(c.Current(), now)
+	slot, first, ok := reminderSlot(slots, c.Current(), now)
 	if !ok {
 		return 0, nil
 	}

@@ -26,6 +26,7 @@ type Service struct {
 	// similarity finds near-duplicate ideas and suggests groups; nil
 	// turns both off.
 	similarity Similarity
+	reminders  []time.Duration
 }
 
 // Options configure a Service. Zero fields take defaults.
@@ -35,6 +36,10 @@ type Options struct {
 	// Admins are identities made verified admins when first seen (only
 	// Platform and UserID are compared).
 	Admins []Identity
+	// Reminders are how long before an evaluation closes the members who
+	// have not finished are reminded, earliest first (DefaultReminders
+	// when nil).
+	Reminders []time.Duration
 	// Similarity, when set, holds back ideas close to ideas already sent
 	// (ProposeIdea) and suggests groups of similar ideas (Suggest).
 	Similarity Similarity
@@ -48,6 +53,10 @@ func NewService(store Store, opt Options) *Service {
 	}
 	if s.random == nil {
 		s.random = rand.Reader
+	}
+	s.reminders = opt.Reminders
+	if len(s.reminders) == 0 {
+		s.reminders = DefaultReminders
 	}
 	for _, id := range opt.Admins {
 		s.admins[Identity{Platform: id.Platform, UserID: id.UserID}] = true

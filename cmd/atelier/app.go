@@ -50,7 +50,7 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Store = st
-	m.Service = consultation.NewService(st, consultation.Options{Clock: m.Clock, Admins: m.Config.Admins, Similarity: similar.NewIdeas(similar.DefaultOptions())})
+	m.Service = consultation.NewService(st, consultation.Options{Clock: m.Clock, Admins: m.Config.Admins, Reminders: m.Config.Reminders, Similarity: similar.NewIdeas(similar.DefaultOptions())})
 	m.Bot = bot.New(m.Service, bot.Config{Locale: m.Config.Locale, TimeZone: m.Config.TimeZone}, m.Log)
 	code, needed, err := m.Service.SetupCode(ctx, m.platforms())
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ type Config struct {
 	Admins   []consultation.Identity
 	LogLevel string
 	FileDir  string // console: where attached files are written
+	// Reminders are how long before an evaluation closes the members who
+	// have not finished are reminded, earliest first (one or two).
+	Reminders []time.Duration
 
 	TelegramToken     string
 	TelegramAPIURL    string
@@ -48,6 +52,7 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	admins := fs.String("admins", env("ATELIER_ADMINS", ""), "first admins, platform:user_id,… (ATELIER_ADMINS)")
 	fs.StringVar(&c.LogLevel, "log-level", env("ATELIER_LOG_LEVEL", "info"), "debug, info, warn or error (ATELIER_LOG_LEVEL)")
 	fs.StringVar(&c.FileDir, "files", env("ATELIER_FILES", ""), "console: directory where attached files are written (ATELIER_FILES)")
+	reminders := fs.String("reminders", env("ATELIER_REMINDERS", "24h,2h"), "how long before an evaluation closes members who have not finished are reminded, at most two durations (ATELIER_REMINDERS)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -67,6 +72,9 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	c.TelegramSecret = getenv("TELEGRAM_WEBHOOK_SECRET")
 	c.DiscordGuildID = getenv("DISCORD_GUILD_ID")
 	if c.Admins, err = parseAdmins(*admins); err != nil {
+		return c, err
+	}
+	if c.Reminders, err = parseReminders(*reminders); err != nil {
 		return c, err
 	}
 	if len(c.Admins) == 0 {
@@ -124,5 +132,26 @@ func parseAdmins(s string) ([]consultation.Identity, error) {
 		}
 		out = append(out, consultation.Identity{Platform: consultation.Platform(p), UserID: id})
 	}
+	return out, nil
+}
+
+// parseReminders reads "24h,2h": one or two positive durations, returned
+// earliest first (the longest before the close first).
+func parseReminders(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		d, err := time.ParseDuration(f)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("ATELIER_REMINDERS entry %q: want a positive duration such as 24h or 90m", f)
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 || len(out) > 2 {
+		return nil, fmt.Errorf("ATELIER_REMINDERS %q: want one or two durations, such as 24h,2h", s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] > out[j] })
 	return out, nil
 }

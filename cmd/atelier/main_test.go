@@ -45,6 +45,15 @@ func TestParseConfig(t *testing.T) {
 		{"bad time zone", []string{"-tz", "Mars/Olympus"}, nil, nil, "time zone"},
 		{"webhook without secret", nil, map[string]string{"TELEGRAM_WEBHOOK_LISTEN": ":8443"}, nil, "TELEGRAM_WEBHOOK"},
 		{"stray argument", []string{"oops"}, nil, nil, "unexpected argument"},
+		{"reminders default", nil, nil, func(c Config) bool {
+			return len(c.Reminders) == 2 && c.Reminders[0] == 24*time.Hour && c.Reminders[1] == 2*time.Hour
+		}, ""},
+		{"reminders sorted earliest first", nil, map[string]string{"ATELIER_REMINDERS": "90m, 48h"}, func(c Config) bool {
+			return len(c.Reminders) == 2 && c.Reminders[0] == 48*time.Hour && c.Reminders[1] == 90*time.Minute
+		}, ""},
+		{"one reminder", []string{"-reminders", "12h"}, nil, func(c Config) bool { return len(c.Reminders) == 1 && c.Reminders[0] == 12*time.Hour }, ""},
+		{"three reminders", nil, map[string]string{"ATELIER_REMINDERS": "48h,24h,2h"}, nil, "one or two"},
+		{"bad reminder", nil, map[string]string{"ATELIER_REMINDERS": "soon"}, nil, "positive duration"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stderr bytes.Buffer
