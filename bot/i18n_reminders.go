@@ -8,6 +8,10 @@ func init() {
 
 		"schedule.done": {"📅 L'évaluation de « %s » ouvrira %s et fermera %s.", "📅 The evaluation of “%s” will open %s and close %s."},
 
+		"err.schedule_phase": {"Seules la collecte, l'évaluation et le vote d'adoption peuvent être programmés. Exemple : /phase collecte du 24/11 9h au 1/12 18h",
+			"Only collecting, the evaluation and the adoption vote can be scheduled. Example: /phase collecting from 2026-11-24 09:00 to 2026-12-01 18:00"},
+		"schedule.phase": {"« %s » : phase %s prévue du %s au %s ; elle s'ouvrira et se fermera d'elle-même.",
+			"“%s”: %s phase planned from %s to %s; it will open and close by itself."},
 		"err.schedule_bad_date": {"Je ne comprends pas ces dates. Exemple : /sondage programmer du 01/12 18h au 08/12 18h",
 			"I can't read those dates. Example: /poll schedule from 2026-12-01 18:00 to 2026-12-08 18:00"},
 		"err.schedule_past":  {"L'évaluation doit ouvrir dans le futur : cette date est déjà passée.", "The evaluation must open in the future: that date is already past."},

@@ -74,12 +74,49 @@ func (b *Bot) phase(r *request) ([]Reply, error) {
 	if err := r.inGroup(); err != nil {
 		return nil, err
 	}
+	if first, rest := firstWord(r.cmd.Args); isSpan(rest) {
+		p, ok := consultation.ParsePhase(first)
+		if !ok {
+			return nil, usage("phase")
+		}
+		return b.schedulePhase(r, p, rest, 0)
+	}
 	name, date := splitUntil(r.cmd.Args)
 	p, ok := consultation.ParsePhase(Fold(name))
 	if !ok {
 		return nil, usage("phase")
 	}
 	return b.movePhase(r, p, date, 0)
+}
+
+// isSpan reports whether s is a span of dates ("du 1/12 au 8/12",
+// "from … to …") rather than a deadline.
+func isSpan(s string) bool {
+	low := strings.ToLower(s)
+	for _, p := range []string{"from ", "du ", "de "} {
+		if strings.HasPrefix(low, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// schedulePhase plans phase p of the group's current consultation to begin
+// and end by itself.
+func (b *Bot) schedulePhase(r *request, p consultation.Phase, span string, quorum float64) ([]Reply, error) {
+	loc := r.group.Location()
+	open, close, err := parseSpan(span, r.now, loc)
+	if err != nil {
+		return nil, err
+	}
+	c, err := b.current(r)
+	if err != nil {
+		return nil, err
+	}
+	if c, err = b.svc.SchedulePhase(r.ctx, r.actor, c.ID, p, open, close, quorum); err != nil {
+		return nil, err
+	}
+	return reply(Plain(r.lang.T("schedule.phase", c.Title, r.lang.Phase(p), r.lang.When(open, loc), r.lang.When(close, loc)))), nil
 }
 
 // movePhase moves the group's current consultation to p and announces it.

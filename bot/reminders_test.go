@@ -322,7 +322,7 @@ func TestScheduleRefusals(t *testing.T) {
 			"du 26/11 18h au 24/11 18h": "après la date d'ouverture",
 			"du 20/11/2026 au 24/11":    "déjà passée",
 			"du 24/11 au 26/11":         "ouvrira",
-			"du 25/11 au 27/11":         "Ce n'est pas possible",
+			"du 25/11 au 27/11":         "déjà atteint ou dépassé cette phase",
 		}},
 		{"en", "/poll schedule", map[string]string{
 			"":                                   "Example",
@@ -330,7 +330,7 @@ func TestScheduleRefusals(t *testing.T) {
 			"from 2026-11-26 to 2026-11-24":      "after the opening date",
 			"2026-11-20 18:00 2026-11-24 18:00":  "already past",
 			"2026-11-24 18:00 2026-11-26 18:00":  "will open",
-			"from 2026-11-25 to 2026-11-27 9:00": "Not possible",
+			"from 2026-11-25 to 2026-11-27 9:00": "already reached or passed that phase",
 		}},
 	} {
 		t.Run(tc.locale, func(t *testing.T) {

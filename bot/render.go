@@ -72,6 +72,13 @@ func writeTally(t *Text, l Lang, tally *consultation.Tally) {
 func (b *Bot) synthesis(r *request) ([]Reply, error) {
 	word, rest := firstWord(r.cmd.Args)
 	if word == "vote" {
+		if before, span, ok := cutSpan(rest); ok {
+			quorum, _, err := parseVoteArgs(before)
+			if err != nil {
+				return nil, err
+			}
+			return b.schedulePhase(r, consultation.Adoption, span, quorum)
+		}
 		quorum, date, err := parseVoteArgs(rest)
 		if err != nil {
 			return nil, err
@@ -108,6 +115,21 @@ func (b *Bot) synthesis(r *request) ([]Reply, error) {
 		out.Buttons = voteButtons(r.lang, c.ID)
 	}
 	return []Reply{out}, nil
+}
+
+// cutSpan splits "quorum 50 % du 8/12 9h au 15/12 18h" before its span of
+// dates, if it has one.
+func cutSpan(s string) (before, span string, ok bool) {
+	low := strings.ToLower(s)
+	for _, p := range []string{"from ", "du ", "de "} {
+		if strings.HasPrefix(low, p) {
+			return "", s, true
+		}
+		if i := strings.Index(low, " "+p); i >= 0 {
+			return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+1:]), true
+		}
+	}
+	return s, "", false
 }
 
 // parseVoteArgs reads "quorum 50% until 8/12 18h" (both parts optional).

@@ -121,7 +121,8 @@ func (s *Service) applyDeadlines(tx Tx, id int64, now time.Time, n *int) error {
 		if !ok {
 			return nil
 		}
-		err := s.setPhase(tx, 0, c, next, PhaseOptions{}, why)
+		// A planned adoption vote keeps the quorum set when it was planned.
+		err := s.setPhase(tx, 0, c, next, PhaseOptions{Quorum: c.Quorum}, why)
 		if ErrorKey(err) == "no_proposals" {
 			// setPhase refuses before writing anything. A scheduled
 			// opening waits for a proposal; the phase's own deadline

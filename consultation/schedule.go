@@ -26,11 +26,33 @@ const (
 // before the round opened is skipped.
 var DefaultReminders = []time.Duration{24 * time.Hour, 2 * time.Hour}
 
-// SchedulePoll plans the evaluation of a collecting or grouping
-// consultation: it opens by itself at open (see Due), once there is a
-// proposal, and closes at close. Organisers only. Both times must be in
-// the future, close after open.
+// SchedulePoll plans the evaluation of a consultation: it opens by itself
+// at open (see Due), once there is a proposal, and closes at close.
 func (s *Service) SchedulePoll(ctx context.Context, a Actor, cid int64, open, close time.Time) (*Consultation, error) {
+	return s.SchedulePhase(ctx, a, cid, Evaluating, open, close, 0)
+}
+
+// schedulable maps each phase that can begin by itself to the phases it
+// begins from: collecting after the draft, the evaluation after collecting
+// or grouping, the adoption vote after the results.
+var schedulable = map[Phase][]Phase{
+	Collecting: {Draft},
+	Evaluating: {Collecting, Grouping},
+	Adoption:   {Results},
+}
+
+// SchedulePhase plans phase p (collecting, evaluating or adoption) of a
+// consultation that has not reached it: p begins by itself at open (see
+// Due) and is due to end at close; quorum is the adoption vote's. A
+// secretary can so plan a whole consultation at once. Organisers only.
+// Both times must be in the future, close after open.
+func (s *Service) SchedulePhase(ctx context.Context, a Actor, cid int64, p Phase, open, close time.Time, quorum float64) (*Consultation, error) {
+	if _, ok := schedulable[p]; !ok {
+		return nil, Errorf(EINVALID, "schedule_phase", "only collecting, the evaluation and the adoption vote can be scheduled")
+	}
+	if quorum < 0 || quorum > 1 {
+		return nil, Errorf(EINVALID, "quorum_range", "the quorum must be between 0 and 100 %%")
+	}
 	var c *Consultation
 	err := s.update(ctx, a, func(tx Tx, m *Member) error {
 		if err := mustOrganise(m); err != nil {
@@ -40,23 +62,26 @@ func (s *Service) SchedulePoll(ctx context.Context, a Actor, cid int64, open, cl
 		if c, err = tx.Consultation(cid); err != nil {
 			return err
 		}
-		if !inPhase(c, Collecting, Grouping) {
-			return wrongPhase(c, Collecting, Grouping)
+		if c.Phase.Index() >= p.Index() {
+			return Errorf(ECONFLICT, "phase_backwards", "the consultation is already in phase %s", c.Phase)
 		}
 		now := s.clock.Now()
 		if !open.After(now) {
-			return Errorf(EINVALID, "schedule_past", "the evaluation must open in the future")
+			return Errorf(EINVALID, "schedule_past", "the phase must begin in the future")
 		}
 		if !close.After(open) {
-			return Errorf(EINVALID, "schedule_order", "the evaluation must close after it opens")
+			return Errorf(EINVALID, "schedule_order", "the phase must end after it begins")
 		}
-		st := c.Step(Evaluating)
+		st := c.Step(p)
 		st.PlannedStart, st.Deadline = open, close
+		if p == Adoption {
+			c.Quorum = quorum
+		}
 		if err := tx.UpdateConsultation(c); err != nil {
 			return err
 		}
 		return tx.AppendAudit(&AuditEntry{At: now, ActorID: m.ID, Action: ActPhase, ConsultationID: c.ID,
-			Detail: "schedule evaluating " + open.UTC().Format(time.RFC3339) + " → " + close.UTC().Format(time.RFC3339)})
+			Detail: "schedule " + string(p) + " " + open.UTC().Format(time.RFC3339) + " → " + close.UTC().Format(time.RFC3339)})
 	})
 	return c, err
 }
@@ -72,28 +97,33 @@ func (s *Service) SetMuted(ctx context.Context, a Actor, muted bool) (*Member, e
 	return out, err
 }
 
-// plannedStart returns when c's evaluation is planned to open by itself,
-// or zero. It does not add a step to c.
-func plannedStart(c *Consultation) time.Time {
+// plannedMove returns the phase planned to begin next from c's current
+// phase, and when, or ok false.
+func plannedMove(c *Consultation) (p Phase, at time.Time, ok bool) {
 	for _, st := range c.Steps {
-		if st.Phase == Evaluating {
-			return st.PlannedStart
+		if st.PlannedStart.IsZero() || !st.StartedAt.IsZero() {
+			continue
+		}
+		for _, from := range schedulable[st.Phase] {
+			if c.Phase == from {
+				return st.Phase, st.PlannedStart, true
+			}
 		}
 	}
-	return time.Time{}
+	return "", time.Time{}, false
 }
 
-// scheduledStarts returns the consultations in collecting or grouping
-// whose evaluation is planned to open at or before now.
+// scheduledStarts returns the consultations whose next phase is planned
+// to begin at or before now.
 func scheduledStarts(tx Tx, now time.Time) ([]int64, error) {
 	var ids []int64
-	for _, p := range []Phase{Collecting, Grouping} {
+	for _, p := range []Phase{Draft, Collecting, Grouping, Results} {
 		cs, err := tx.ConsultationsInPhase(p)
 		if err != nil {
 			return nil, err
 		}
 		for _, c := range cs {
-			if ps := plannedStart(c); !ps.IsZero() && !ps.After(now) {
+			if _, at, ok := plannedMove(c); ok && !at.After(now) {
 				ids = append(ids, c.ID)
 			}
 		}
@@ -101,14 +131,14 @@ func scheduledStarts(tx Tx, now time.Time) ([]int64, error) {
 	return ids, nil
 }
 
-// nextMove returns the move due on c at now: the scheduled opening of its
-// evaluation, when planned no later than the current phase's deadline and
+// nextMove returns the move due on c at now: the planned beginning of its
+// next phase, when planned no later than the current phase's deadline and
 // not refused (skipSchedule), or else its current phase's deadline. It
 // returns when the move was due and why, for the audit log.
 func nextMove(c *Consultation, now time.Time, skipSchedule bool) (p Phase, at time.Time, why string, ok bool) {
 	d := c.Current().Deadline
-	if ps := plannedStart(c); !skipSchedule && inPhase(c, Collecting, Grouping) && !ps.IsZero() && !ps.After(now) && (d.IsZero() || !d.Before(ps)) {
-		return Evaluating, ps, "schedule", true
+	if next, ps, planned := plannedMove(c); !skipSchedule && planned && !ps.After(now) && (d.IsZero() || !d.Before(ps)) {
+		return next, ps, "schedule", true
 	}
 	if d.IsZero() || d.After(now) {
 		return "", time.Time{}, "", false
