@@ -134,21 +134,11 @@ func (m *Main) runDue(ctx context.Context, tick <-chan time.Time) {
 		tick = t.C
 	}
 	for {
-		n, err := m.Service.Due(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			m.Log.Error("apply deadlines", "error", err)
-		case n > 0:
-			m.Log.Info("deadlines applied", "count", n)
-		}
-		m.dueDigests(ctx)
-		r, err := m.Service.DueReminders(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			m.Log.Error("write reminders", "error", err)
-		case r > 0:
-			m.Log.Info("reminders written", "count", r)
-		}
+		m.job(ctx, "apply deadlines", "deadlines applied", m.Service.Due)
+		m.job(ctx, "write digests", "digests written", func(ctx context.Context) (int, error) {
+			return m.Bot.DueDigests(ctx, m.Service.Now())
+		})
+		m.job(ctx, "write reminders", "reminders written", m.Service.DueReminders)
 		select {
 		case <-ctx.Done():
 			return
@@ -157,20 +147,20 @@ func (m *Main) runDue(ctx context.Context, tick <-chan time.Time) {
 	}
 }
 
-// dueDigests writes the digests whose scheduled time has come; a panic
-// is logged and the loop goes on.
-func (m *Main) dueDigests(ctx context.Context) {
+// job runs one piece of scheduled work and logs its outcome; a panic is
+// logged too, and the loop goes on with the next job.
+func (m *Main) job(ctx context.Context, failed, done string, fn func(context.Context) (int, error)) {
 	defer func() {
 		if p := recover(); p != nil {
-			m.Log.Error("write digests", "error", fmt.Sprint(p))
+			m.Log.Error(failed, "error", fmt.Sprint(p))
 		}
 	}()
-	n, err := m.Bot.DueDigests(ctx, m.Service.Now())
+	n, err := fn(ctx)
 	switch {
 	case err != nil && ctx.Err() == nil:
-		m.Log.Error("write digests", "error", err)
+		m.Log.Error(failed, "error", err)
 	case n > 0:
-		m.Log.Info("digests written", "count", n)
+		m.Log.Info(done, "count", n)
 	}
 }
 

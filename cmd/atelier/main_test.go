@@ -207,3 +207,13 @@ func TestSetupCodeLogged(t *testing.T) {
 		t.Errorf("a setup code is logged although an admin exists:\n%s", logs)
 	}
 }
+
+func TestScheduledJobSurvivesPanic(t *testing.T) {
+	var logs bytes.Buffer
+	m := NewMain(Config{LogLevel: "info"}, &logs)
+	m.job(context.Background(), "write reminders", "reminders written", func(context.Context) (int, error) { panic("broken job") })
+	m.job(context.Background(), "apply deadlines", "deadlines applied", func(context.Context) (int, error) { return 2, nil })
+	if !strings.Contains(logs.String(), "broken job") || !strings.Contains(logs.String(), "deadlines applied") {
+		t.Errorf("logs = %s", logs.String())
+	}
+}
