@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,24 +12,6 @@ import (
 	"atelier/consultation"
 	"atelier/storage"
 )
-
-// setClock is a clock the test moves by hand.
-type setClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *setClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *setClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
 
 type recordingPoster struct{ posts []string }
 
@@ -45,7 +26,7 @@ func (p *recordingPoster) Post(_ context.Context, chatID string, replies []bot.R
 // with a group "main" where admin collects ideas.
 type digestRig struct {
 	t      *testing.T
-	clock  *setClock
+	clock  *stepClock
 	svc    *consultation.Service
 	bot    *bot.Bot
 	poster *recordingPoster
@@ -60,7 +41,7 @@ func newDigestRig(t *testing.T, start time.Time) *digestRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	r := &digestRig{t: t, clock: &setClock{now: start}, poster: &recordingPoster{}}
+	r := &digestRig{t: t, clock: &stepClock{now: start}, poster: &recordingPoster{}}
 	r.svc = consultation.NewService(st, consultation.Options{Clock: r.clock, Random: zeroReader{},
 		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
 	r.bot = bot.New(r.svc, bot.Config{Locale: "en", TimeZone: "Europe/Paris", Limits: bot.Limits{Commands: -1, Ideas: -1}}, nil)

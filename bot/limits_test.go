@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -14,38 +13,20 @@ import (
 	"atelier/storage"
 )
 
-// fixedClock stands still until the test moves it.
-type fixedClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fixedClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fixedClock) add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
 func TestRateLimits(t *testing.T) {
 	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clk := &fixedClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	clk := &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
 	svc := consultation.NewService(st, consultation.Options{Clock: clk, Random: &counter{}, Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
 	h := &harness{t: t, bot: bot.New(svc, bot.Config{Locale: "en", TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
 	h.setup()
 	h.say("alice", "", "/phase collecting")
 
 	// Ideas: ten in ten minutes, then one a minute.
-	clk.add(time.Hour)
+	clk.Add(time.Hour)
 	for i := range 10 {
 		if got := h.say("carol", "", "/idea Idea number "+strconv.Itoa(i)+" about the section"); !strings.Contains(got, "recorded") {
 			t.Fatalf("idea %d = %q", i, got)
@@ -58,13 +39,13 @@ func TestRateLimits(t *testing.T) {
 	if h.snapshot() != before {
 		t.Error("a rate-limited idea changed the state")
 	}
-	clk.add(time.Minute)
+	clk.Add(time.Minute)
 	if got := h.say("carol", "", "/idea One idea after a minute"); !strings.Contains(got, "recorded") {
 		t.Errorf("idea after a minute = %q", got)
 	}
 
 	// Commands: thirty in a minute, then one every two seconds.
-	clk.add(time.Hour)
+	clk.Add(time.Hour)
 	for i := range 30 {
 		if got := h.say("bob", "", "/consultations"); !strings.Contains(got, "Consultations in this group") {
 			t.Fatalf("command %d = %q", i, got)
@@ -84,7 +65,7 @@ func TestRateLimits(t *testing.T) {
 			t.Fatalf("press limited: %q", got)
 		}
 	}
-	clk.add(2 * time.Second)
+	clk.Add(2 * time.Second)
 	if got := h.say("bob", "", "/consultations"); !strings.Contains(got, "Consultations in this group") {
 		t.Errorf("after two seconds = %q", got)
 	}

@@ -15,24 +15,6 @@ import (
 	"atelier/storage"
 )
 
-// stepClock stands still until moved.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *stepClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // fakePoster fails its first fails posts, then records what it posts.
 type fakePoster struct {
 	mu         sync.Mutex

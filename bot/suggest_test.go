@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,31 +14,13 @@ import (
 	"atelier/storage"
 )
 
-// suggestClock moves only when the test says so.
-type suggestClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *suggestClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *suggestClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // tokenChat is a console group with an admin, two organisers (alice,
 // olga) and three verified members, collecting ideas.
 type tokenChat struct {
 	t     *testing.T
 	b     *bot.Bot
 	svc   *consultation.Service
-	clock *suggestClock
+	clock *stepClock
 	cid   int64
 }
 
@@ -51,7 +32,7 @@ func mustTokenChat(t *testing.T) *tokenChat {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clock := &suggestClock{now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	clock := &stepClock{now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
 	svc := consultation.NewService(st, consultation.Options{
 		Clock:      clock,
 		Admins:     []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
