@@ -53,15 +53,7 @@ func (s *Service) SchedulePhase(ctx context.Context, a Actor, cid int64, p Phase
 	if quorum < 0 || quorum > 1 {
 		return nil, Errorf(EINVALID, "quorum_range", "the quorum must be between 0 and 100 %%")
 	}
-	var c *Consultation
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
-			return err
-		}
-		var err error
-		if c, err = tx.Consultation(cid); err != nil {
-			return err
-		}
+	return s.organise(ctx, a, cid, func(tx Tx, m *Member, c *Consultation) error {
 		if c.Phase.Index() >= p.Index() {
 			return Errorf(ECONFLICT, "phase_backwards", "the consultation is already in phase %s", c.Phase)
 		}
@@ -83,7 +75,6 @@ func (s *Service) SchedulePhase(ctx context.Context, a Actor, cid int64, p Phase
 		return tx.AppendAudit(&AuditEntry{At: now, ActorID: m.ID, Action: ActPhase, ConsultationID: c.ID,
 			Detail: "schedule " + string(p) + " " + open.UTC().Format(time.RFC3339) + " → " + close.UTC().Format(time.RFC3339)})
 	})
-	return c, err
 }
 
 // SetMuted turns the actor's private reminders off (muted) or back on.

@@ -302,6 +302,23 @@ func mustBeVerified(m *Member) error {
 	}
 }
 
+// organise runs fn in one transaction for an organiser acting on
+// consultation cid, and returns the consultation as fn left it.
+func (s *Service) organise(ctx context.Context, a Actor, cid int64, fn func(Tx, *Member, *Consultation) error) (*Consultation, error) {
+	var c *Consultation
+	err := s.update(ctx, a, func(tx Tx, m *Member) error {
+		if err := mustOrganise(m); err != nil {
+			return err
+		}
+		var err error
+		if c, err = tx.Consultation(cid); err != nil {
+			return err
+		}
+		return fn(tx, m, c)
+	})
+	return c, err
+}
+
 func mustOrganise(m *Member) error {
 	if err := mustBeVerified(m); err != nil {
 		return err
@@ -459,18 +476,9 @@ type PhaseOptions struct {
 // opens a round and fixes its electorate; leaving it closes the round;
 // entering Adoption fixes the vote's electorate and quorum.
 func (s *Service) SetPhase(ctx context.Context, a Actor, cid int64, p Phase, opt PhaseOptions) (*Consultation, error) {
-	var c *Consultation
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
-			return err
-		}
-		var err error
-		if c, err = tx.Consultation(cid); err != nil {
-			return err
-		}
+	return s.organise(ctx, a, cid, func(tx Tx, m *Member, c *Consultation) error {
 		return s.setPhase(tx, m.ID, c, p, opt, "")
 	})
-	return c, err
 }
 
 // setPhase moves c to p as the member actorID, or as the system when
@@ -572,15 +580,7 @@ func (s *Service) setPhase(tx Tx, actorID int64, c *Consultation, p Phase, opt P
 
 // SetDeadline changes the deadline of the current phase. Organisers only.
 func (s *Service) SetDeadline(ctx context.Context, a Actor, cid int64, deadline time.Time) (*Consultation, error) {
-	var c *Consultation
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
-			return err
-		}
-		var err error
-		if c, err = tx.Consultation(cid); err != nil {
-			return err
-		}
+	return s.organise(ctx, a, cid, func(tx Tx, m *Member, c *Consultation) error {
 		if !deadline.After(s.clock.Now()) {
 			return Errorf(EINVALID, "deadline_past", "the deadline must be in the future")
 		}
@@ -590,7 +590,6 @@ func (s *Service) SetDeadline(ctx context.Context, a Actor, cid int64, deadline 
 		}
 		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: ActPhase, ConsultationID: c.ID, Detail: "deadline " + deadline.UTC().Format(time.RFC3339)})
 	})
-	return c, err
 }
 
 // WrongPhase is the error for an action that the current phase does not allow.
@@ -847,14 +846,8 @@ func (s *Service) RenameProposal(ctx context.Context, a Actor, cid int64, number
 // the consultation is collecting or grouping ideas.
 func (s *Service) editProposal(ctx context.Context, a Actor, cid int64, number int, fn func(Tx, *Member, *Proposal) error) (*Proposal, error) {
 	var p *Proposal
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
-			return err
-		}
-		c, err := tx.Consultation(cid)
-		if err != nil {
-			return err
-		}
+	_, err := s.organise(ctx, a, cid, func(tx Tx, m *Member, c *Consultation) error {
+		var err error
 		if !inPhase(c, Collecting, Grouping) {
 			return wrongPhase(c, Collecting, Grouping)
 		}
@@ -1317,15 +1310,7 @@ func (s *Service) MoveChat(ctx context.Context, p Platform, oldChatID, newChatID
 // Organisers only, before the evaluation opens: an electorate is fixed when
 // its poll opens.
 func (s *Service) AllowSupporters(ctx context.Context, a Actor, cid int64, allow bool) (*Consultation, error) {
-	var c *Consultation
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
-			return err
-		}
-		var err error
-		if c, err = tx.Consultation(cid); err != nil {
-			return err
-		}
+	return s.organise(ctx, a, cid, func(tx Tx, m *Member, c *Consultation) error {
 		if !inPhase(c, Draft, Collecting, Grouping) {
 			return wrongPhase(c, Draft, Collecting, Grouping)
 		}
@@ -1339,5 +1324,4 @@ func (s *Service) AllowSupporters(ctx context.Context, a Actor, cid int64, allow
 		}
 		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: ActSupporters, ConsultationID: c.ID, Detail: detail})
 	})
-	return c, err
 }
