@@ -40,7 +40,12 @@ func (t *sqlTx) PutRating(r consultation.Rating) error {
 
 // Ratings implements consultation.Tx.
 func (t *sqlTx) Ratings(roundID int64, voter string) ([]consultation.Rating, error) {
-	rows, err := t.query(`SELECT round_id, proposal_id, voter, impact, effort FROM ratings WHERE round_id = ? AND voter = ? ORDER BY proposal_id`, roundID, voter)
+	return t.ratings(`WHERE round_id = ? AND voter = ? ORDER BY proposal_id`, roundID, voter)
+}
+
+// ratings reads the ratings a WHERE clause selects.
+func (t *sqlTx) ratings(where string, args ...any) ([]consultation.Rating, error) {
+	rows, err := t.query(`SELECT round_id, proposal_id, voter, impact, effort FROM ratings `+where, args...)
 	if err != nil {
 		return nil, mapError(err, "ratings")
 	}

@@ -138,18 +138,5 @@ func (t *sqlTx) RenameVote(consultationID int64, from, to string) error {
 
 // RoundRatings implements consultation.Tx.
 func (t *sqlTx) RoundRatings(roundID int64) ([]consultation.Rating, error) {
-	rows, err := t.query(`SELECT round_id, proposal_id, voter, impact, effort FROM ratings WHERE round_id = ? ORDER BY voter, proposal_id`, roundID)
-	if err != nil {
-		return nil, mapError(err, "ratings")
-	}
-	defer rows.Close()
-	var out []consultation.Rating
-	for rows.Next() {
-		var r consultation.Rating
-		if err := rows.Scan(&r.RoundID, &r.ProposalID, &r.Voter, &r.Impact, &r.Effort); err != nil {
-			return nil, mapError(err, "rating")
-		}
-		out = append(out, r)
-	}
-	return out, mapError(rows.Err(), "ratings")
+	return t.ratings(`WHERE round_id = ? ORDER BY voter, proposal_id`, roundID)
 }
