@@ -167,6 +167,7 @@ type Round struct {
 	Number         int
 	OpenedAt       time.Time
 	ClosedAt       time.Time // zero while open
+	Voters         int       // voters with at least one complete rating, kept by the store
 }
 
 // Rating is one voter's rating of one proposal in one round. The voter is a

@@ -1112,15 +1112,11 @@ func results(tx Tx, cid int64) (*RoundResults, error) {
 	if err != nil {
 		return nil, err
 	}
-	raters, err := tx.Raters(rd.ID)
-	if err != nil {
-		return nil, err
-	}
 	ids, err := tx.Electorate(Poll{c.ID, PollRound, c.Round})
 	if err != nil {
 		return nil, err
 	}
-	return &RoundResults{Consultation: c, Round: rd, Electorate: len(ids), Voters: len(raters), Outcomes: ScoreCounts(props, counts)}, nil
+	return &RoundResults{Consultation: c, Round: rd, Electorate: len(ids), Voters: rd.Voters, Outcomes: ScoreCounts(props, counts)}, nil
 }
 
 // Vote records a member's answer to the adoption vote; it may be changed

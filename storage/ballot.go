@@ -16,8 +16,8 @@ func (t *sqlTx) CreateRound(r *consultation.Round) (err error) {
 // Round implements consultation.Tx.
 func (t *sqlTx) Round(consultationID int64, number int) (*consultation.Round, error) {
 	r := &consultation.Round{}
-	err := t.queryRow(`SELECT id, consultation_id, number, opened_at, closed_at FROM rounds WHERE consultation_id = ? AND number = ?`, consultationID, number).
-		Scan(&r.ID, &r.ConsultationID, &r.Number, nullTime{&r.OpenedAt}, nullTime{&r.ClosedAt})
+	err := t.queryRow(`SELECT id, consultation_id, number, opened_at, closed_at, voters FROM rounds WHERE consultation_id = ? AND number = ?`, consultationID, number).
+		Scan(&r.ID, &r.ConsultationID, &r.Number, nullTime{&r.OpenedAt}, nullTime{&r.ClosedAt}, &r.Voters)
 	if err != nil {
 		return nil, mapError(err, "round")
 	}
@@ -68,9 +68,10 @@ func (t *sqlTx) Rating(roundID, proposalID int64, voter string) (consultation.Ra
 	return r, mapError(err, "rating")
 }
 
-// RatingCounts implements consultation.Tx.
+// RatingCounts implements consultation.Tx. Triggers keep the counts as
+// ratings change (migration 0011).
 func (t *sqlTx) RatingCounts(roundID int64) ([]consultation.RatingCount, error) {
-	rows, err := t.query(`SELECT proposal_id, impact, effort, count(*) FROM ratings WHERE round_id = ? GROUP BY proposal_id, impact, effort ORDER BY proposal_id, impact, effort`, roundID)
+	rows, err := t.query(`SELECT proposal_id, impact, effort, n FROM rating_counts WHERE round_id = ? AND n > 0 ORDER BY proposal_id, impact, effort`, roundID)
 	if err != nil {
 		return nil, mapError(err, "ratings")
 	}
@@ -88,7 +89,7 @@ func (t *sqlTx) RatingCounts(roundID int64) ([]consultation.RatingCount, error) 
 
 // Raters implements consultation.Tx.
 func (t *sqlTx) Raters(roundID int64) (map[string]int, error) {
-	rows, err := t.query(`SELECT voter, rated FROM ballots WHERE round_id = ? AND rated > 0`, roundID)
+	rows, err := t.query(`SELECT voter, count(*) FROM ratings WHERE round_id = ? AND impact <> 0 AND effort <> 0 GROUP BY voter`, roundID)
 	if err != nil {
 		return nil, mapError(err, "raters")
 	}

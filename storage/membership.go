@@ -120,13 +120,14 @@ func (t *sqlTx) DetachIdentity(p consultation.Platform, userID string, m *consul
 	return updated(res, err, "identity")
 }
 
-// RenameVoter implements consultation.Tx. The per-voter count of complete
-// ratings moves with the ratings.
+// RenameVoter implements consultation.Tx. The round's count of voters is
+// counted again: the two pseudonyms may both have rated.
 func (t *sqlTx) RenameVoter(roundID int64, from, to string) error {
 	if _, err := t.exec("ratings", `UPDATE ratings SET voter = ? WHERE round_id = ? AND voter = ?`, to, roundID, from); err != nil {
 		return err
 	}
-	_, err := t.exec("ballots", `UPDATE ballots SET voter = ? WHERE round_id = ? AND voter = ?`, to, roundID, from)
+	_, err := t.exec("round", `UPDATE rounds SET voters = (SELECT count(DISTINCT voter) FROM ratings
+		WHERE round_id = rounds.id AND impact <> 0 AND effort <> 0) WHERE id = ?`, roundID)
 	return err
 }
 

@@ -81,6 +81,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		q.Add("_pragma", "synchronous(FULL)")
 		if extra != "" {
 			q.Add("_txlock", extra)
+			q.Add("_pragma", "cache_size(-65536)")
+			q.Add("_pragma", "temp_store(MEMORY)")
 		}
 		return "file:" + path + "?" + q.Encode()
 	}

@@ -226,6 +226,9 @@ func testRenameVoter(t *testing.T, s consultation.Store) {
 		if err != nil || len(raters) != 2 || raters["new"] != 1 {
 			t.Errorf("Raters after rename = %v, %v", raters, err)
 		}
+		if got, err := tx.Round(c.ID, 1); err != nil || got.Voters != 2 {
+			t.Errorf("Round.Voters after rename = %+v, %v; want 2", got, err)
+		}
 		if err := tx.PutVote(c.ID, "old", consultation.Yes, t0); err != nil {
 			return err
 		}

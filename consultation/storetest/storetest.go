@@ -331,6 +331,33 @@ func testRatings(t *testing.T, s consultation.Store) {
 		if err != nil || len(raters) != 3 || raters["v4"] != 0 {
 			t.Errorf("Raters = %v, %v; an incomplete rating does not count", raters, err)
 		}
+		voters := func(want int, after string) {
+			t.Helper()
+			if got, err := tx.Round(c.ID, 1); err != nil || got.Voters != want {
+				t.Errorf("Round.Voters after %s = %+v, %v; want %d", after, got, err, want)
+			}
+		}
+		voters(3, "four voters, one incomplete")
+		put("v4", 2, 3)
+		voters(4, "completing a rating")
+		put("v1", 5, 0)
+		voters(3, "a voter's only complete rating made incomplete")
+		put("v1", 5, 1)
+		put("v1", 4, 1)
+		voters(4, "a complete rating changed")
+		counts, err = tx.RatingCounts(r.ID)
+		if err != nil {
+			return err
+		}
+		want = map[[2]int]int{{5, 1}: 1, {4, 1}: 1, {consultation.DontKnow, 3}: 1, {2, 3}: 1}
+		if len(counts) != len(want) {
+			t.Errorf("RatingCounts after changes = %v; want %v", counts, want)
+		}
+		for _, c := range counts {
+			if want[[2]int{c.Impact, c.Effort}] != c.N {
+				t.Errorf("count of (%d,%d) after changes = %d; want %d", c.Impact, c.Effort, c.N, want[[2]int{c.Impact, c.Effort}])
+			}
+		}
 		r.ClosedAt = t0.Add(time.Hour)
 		if err := tx.UpdateRound(r); err != nil {
 			return err
