@@ -43,9 +43,16 @@ func (t *sqlTx) putSteps(c *consultation.Consultation) error {
 // the same query, as JSON arrays, since a consultation is read on every
 // ballot press.
 func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
+	version, err := t.version(id)
+	if err != nil {
+		return nil, err
+	}
+	if c := t.cache.consultation(id, version); c != nil {
+		return c, nil
+	}
 	c := &consultation.Consultation{}
 	var steps, groups string
-	err := t.queryRow(`SELECT `+consultationColumns+`,
+	err = t.queryRow(`SELECT `+consultationColumns+`,
 		(SELECT json_group_array(json_array(phase, started_at, ended_at, deadline, CAST(organiser_id AS TEXT), planned_start)) FROM steps WHERE consultation_id = c.id),
 		(SELECT json_group_array(group_id ORDER BY position) FROM consultation_groups WHERE consultation_id = c.id)
 		FROM consultations c WHERE id = ?`, id).
@@ -75,6 +82,9 @@ func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
 	}
 	if err := json.Unmarshal([]byte(groups), &c.GroupIDs); err != nil {
 		return nil, fmt.Errorf("consultation %d groups: %w", id, err)
+	}
+	if t.readOnly {
+		t.cache.putConsultation(version, c)
 	}
 	return c, nil
 }
@@ -235,6 +245,24 @@ func (t *sqlTx) DeleteProposal(id int64) error {
 
 // Proposals implements consultation.Tx.
 func (t *sqlTx) Proposals(consultationID int64) ([]*consultation.Proposal, error) {
+	version, err := t.version(consultationID)
+	if consultation.IsNotFound(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ps, ok := t.cache.proposalList(consultationID, version); ok {
+		return ps, nil
+	}
+	ps, err := t.proposals(consultationID)
+	if err == nil && t.readOnly {
+		t.cache.putProposals(consultationID, version, ps)
+	}
+	return ps, err
+}
+
+func (t *sqlTx) proposals(consultationID int64) ([]*consultation.Proposal, error) {
 	rows, err := t.query(`SELECT `+proposalColumns+` FROM proposals WHERE consultation_id = ? ORDER BY number`, consultationID)
 	if err != nil {
 		return nil, mapError(err, "proposals")

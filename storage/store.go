@@ -41,6 +41,7 @@ type Store struct {
 	reader   *sql.DB
 	wstmts   *stmtCache
 	rstmts   *stmtCache
+	cache    *cache
 
 	requests chan *request
 	stop     chan struct{}
@@ -86,7 +87,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		}
 		return "file:" + path + "?" + q.Encode()
 	}
-	s := &Store{path: path, maxBatch: defaultMaxBatch, requests: make(chan *request), stop: make(chan struct{}), done: make(chan struct{})}
+	s := &Store{path: path, maxBatch: defaultMaxBatch, cache: newCache(), requests: make(chan *request), stop: make(chan struct{}), done: make(chan struct{})}
 	for _, o := range opts {
 		o(s)
 	}
@@ -117,9 +118,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	// Readers are not capped, so that preparing a statement never waits for
-	// a connection held by a read transaction; idle ones are kept few.
+	// a connection held by a read transaction. Enough idle ones are kept
+	// for the chats handled at once: opening a connection (its pragmas,
+	// its prepared statements) costs more than a read.
 	s.reader.SetMaxOpenConns(0)
-	s.reader.SetMaxIdleConns(8)
+	s.reader.SetMaxIdleConns(64)
 	s.wstmts, s.rstmts = newStmtCache(s.writer), newStmtCache(s.reader)
 	go s.write()
 	return s, nil
@@ -241,7 +244,7 @@ func (s *Store) View(ctx context.Context, fn func(consultation.Tx) error) error 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&sqlTx{ctx: ctx, tx: tx, stmts: s.rstmts})
+	return fn(&sqlTx{ctx: ctx, tx: tx, stmts: s.rstmts, cache: s.cache, readOnly: true})
 }
 
 func (s *Store) write() {
@@ -293,7 +296,7 @@ func (s *Store) commit(batch []*request) {
 			continue
 		}
 		if len(batch) == 1 {
-			errs[i] = run(r, tx, s.wstmts)
+			errs[i] = s.run(r, tx)
 			if errs[i] != nil {
 				tx.Rollback()
 				answer(errs)
@@ -306,7 +309,7 @@ func (s *Store) commit(batch []*request) {
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		errs[i] = run(r, tx, s.wstmts)
+		errs[i] = s.run(r, tx)
 		if errs[i] != nil {
 			if err := s.exec(ctx, tx, "ROLLBACK TO request"); err != nil {
 				tx.Rollback()
@@ -342,13 +345,13 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string) error {
 
 // run calls a request's function, turning a panic into an error so that one
 // faulty call cannot take the writer down.
-func run(r *request, tx *sql.Tx, stmts *stmtCache) (err error) {
+func (s *Store) run(r *request, tx *sql.Tx) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("storage: panic in transaction: %v", p)
 		}
 	}()
-	return r.fn(&sqlTx{ctx: r.ctx, tx: tx, stmts: stmts})
+	return r.fn(&sqlTx{ctx: r.ctx, tx: tx, stmts: s.wstmts, cache: s.cache})
 }
 
 // Backup writes a consistent copy of the database to path, while it is in use.

@@ -13,9 +13,11 @@ import (
 
 // sqlTx implements consultation.Tx on a database/sql transaction.
 type sqlTx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	stmts *stmtCache
+	ctx      context.Context
+	tx       *sql.Tx
+	stmts    *stmtCache
+	cache    *cache
+	readOnly bool // may fill the cache
 }
 
 // stmtCache keeps prepared statements, so that a hot path such as a rating

@@ -66,12 +66,12 @@ func (m *member) rateData(tb testing.TB, srv *telegramtest.Server) string {
 // pressAll presses one button per member and waits until every press was
 // answered; it returns how many presses it made.
 func pressAll(tb testing.TB, srv *telegramtest.Server, ms []*member, data func(*member) string) int {
-	answered := len(srv.CallbackAnswers())
+	answered := srv.CallbackAnswerCount()
 	for _, m := range ms {
 		srv.PressButton(m.chat, m.user, m.ballot, data(m))
 	}
 	want := answered + len(ms)
-	if err := srv.WaitFor(ctxT(tb), func() bool { return len(srv.CallbackAnswers()) >= want }); err != nil {
+	if err := srv.WaitFor(ctxT(tb), func() bool { return srv.CallbackAnswerCount() >= want }); err != nil {
 		tb.Fatalf("presses not answered: %v", err)
 	}
 	return len(ms)

@@ -120,7 +120,14 @@ func New(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) (*Adapte
 	}
 	a.client = cfg.HTTPClient
 	if a.client == nil {
-		a.client = &http.Client{}
+		// Chats are handled in parallel, each making calls of its own:
+		// keep a connection for each instead of Go's default of two idle
+		// per host, so that calls do not open (and, on the real API,
+		// handshake) new connections under load.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConns = 4 * parallelChats
+		t.MaxIdleConnsPerHost = 4 * parallelChats
+		a.client = &http.Client{Transport: t}
 	}
 	a.pace = newPacer(a.now)
 	opts := []tgbot.Option{

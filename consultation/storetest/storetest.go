@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) consultation.Store) {
 		{"OutboxFollowsChat", testOutboxFollowsChat},
 		{"DigestSchedules", testDigestSchedules},
 		{"PlannedStartAndMute", testPlannedStartAndMute},
+		{"ViewsSeeChanges", testViewsSeeChanges},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
 	}

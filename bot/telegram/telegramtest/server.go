@@ -321,6 +321,13 @@ func (s *Server) CallbackAnswers() []CallbackAnswer {
 	return slices.Clone(s.answers)
 }
 
+// CallbackAnswerCount returns how many callback queries were answered.
+func (s *Server) CallbackAnswerCount() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.answers)
+}
+
 // Delivered returns how many times getUpdates returned the update.
 func (s *Server) Delivered(updateID int64) int {
 	s.mu.Lock()
