@@ -149,7 +149,7 @@ func (b *Bot) pressed(r *request, p Press) ([]Reply, error) {
 	case 'n':
 		return b.ballot(r, c, p.Proposal, true)
 	case 'r':
-		_, completed, err := b.svc.Rate(r.ctx, r.actor, c.ID, p.Round, p.Proposal, p.Axis, p.Value)
+		bl, completed, err := b.svc.Rate(r.ctx, r.actor, c.ID, p.Round, p.Proposal, p.Axis, p.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -157,7 +157,7 @@ func (b *Bot) pressed(r *request, p Press) ([]Reply, error) {
 		if completed {
 			show = -p.Proposal // move on to the next unrated proposal
 		}
-		out, err := b.ballot(r, c, show, true)
+		out, err := b.showBallot(r, bl, show, true)
 		if err != nil {
 			return nil, err
 		}
@@ -179,7 +179,12 @@ func (b *Bot) ballot(r *request, c *consultation.Consultation, n int, edit bool)
 	if err != nil {
 		return nil, err
 	}
-	c = bl.Consultation
+	return b.showBallot(r, bl, n, edit)
+}
+
+// showBallot renders bl as ballot does.
+func (b *Bot) showBallot(r *request, bl *consultation.Ballot, n int, edit bool) ([]Reply, error) {
+	c := bl.Consultation
 	if len(bl.Proposals) == 0 {
 		return nil, consultation.Errorf(consultation.ECONFLICT, "no_proposals", "no proposals")
 	}

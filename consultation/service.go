@@ -896,31 +896,44 @@ func inElectorate(tx Tx, p Poll, m *Member) error {
 
 // Rate records one axis of a member's rating of a proposal in the open
 // round. value is 1 to 5 or DontKnow. round must be the open round, so that
-// a button from an earlier round cannot rate in this one. completed reports
+// a button from an earlier round cannot rate in this one. It returns the
+// member's ballot as this rating left it, read in the same transaction, and
 // whether this call made the rating complete (both axes answered).
-func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number int, axis Axis, value int) (r Rating, completed bool, err error) {
+func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number int, axis Axis, value int) (b *Ballot, completed bool, err error) {
 	if value != DontKnow && (value < MinScore || value > MaxScore) {
-		return Rating{}, false, Errorf(EINVALID, "score_range", "a rating is from %d to %d", MinScore, MaxScore)
+		return nil, false, Errorf(EINVALID, "score_range", "a rating is from %d to %d", MinScore, MaxScore)
 	}
 	if axis != Impact && axis != Effort {
-		return Rating{}, false, Errorf(EINVALID, "bad_axis", "unknown axis %q", axis)
+		return nil, false, Errorf(EINVALID, "bad_axis", "unknown axis %q", axis)
 	}
 	err = s.update(ctx, a, func(tx Tx, m *Member) error {
 		c, rd, err := s.openBallot(tx, m, cid, round)
 		if err != nil {
 			return err
 		}
-		prop, err := proposal(tx, c.ID, number)
+		props, err := tx.Proposals(c.ID)
 		if err != nil {
 			return err
+		}
+		var prop *Proposal
+		for _, p := range props {
+			if p.Number == number {
+				prop = p
+			}
+		}
+		if prop == nil {
+			return Errorf(ENOTFOUND, "proposal_not_found", "there is no proposal %d", number)
 		}
 		voter := Pseudonym(c.Salt, m.ID)
-		r, err = tx.Rating(rd.ID, prop.ID, voter)
-		if IsNotFound(err) {
-			r, err = Rating{RoundID: rd.ID, ProposalID: prop.ID, Voter: voter}, nil
-		}
+		mine, err := tx.Ratings(rd.ID, voter)
 		if err != nil {
 			return err
+		}
+		r := Rating{RoundID: rd.ID, ProposalID: prop.ID, Voter: voter}
+		for _, x := range mine {
+			if x.ProposalID == prop.ID {
+				r = x
+			}
 		}
 		was := r.Complete()
 		if axis == Impact {
@@ -929,9 +942,23 @@ func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number in
 			r.Effort = value
 		}
 		completed = !was && r.Complete()
-		return tx.PutRating(r)
+		if err := tx.PutRating(r); err != nil {
+			return err
+		}
+		b = newBallot(c, props, mine)
+		if b.Mine[r.ProposalID].Complete() {
+			b.Done--
+		}
+		b.Mine[r.ProposalID] = r
+		if r.Complete() {
+			b.Done++
+		}
+		return nil
 	})
-	return r, completed, err
+	if err != nil {
+		return nil, false, err
+	}
+	return b, completed, nil
 }
 
 func (s *Service) openBallot(tx Tx, m *Member, cid int64, round int) (*Consultation, *Round, error) {
@@ -975,16 +1002,21 @@ func (s *Service) Ballot(ctx context.Context, a Actor, cid int64) (*Ballot, erro
 		if err != nil {
 			return err
 		}
-		b = &Ballot{Consultation: c, Round: c.Round, Proposals: props, Mine: make(map[int64]Rating)}
-		for _, r := range mine {
-			b.Mine[r.ProposalID] = r
-			if r.Complete() {
-				b.Done++
-			}
-		}
+		b = newBallot(c, props, mine)
 		return nil
 	})
 	return b, err
+}
+
+func newBallot(c *Consultation, props []*Proposal, mine []Rating) *Ballot {
+	b := &Ballot{Consultation: c, Round: c.Round, Proposals: props, Mine: make(map[int64]Rating, len(mine)+1)}
+	for _, r := range mine {
+		b.Mine[r.ProposalID] = r
+		if r.Complete() {
+			b.Done++
+		}
+	}
+	return b
 }
 
 // Participation is who has taken part in a poll, never what they chose.

@@ -15,10 +15,11 @@ const maxCached = 1024
 // these hold). A transaction reads the version, and the rest only when the
 // cache has another one.
 //
-// Only read-only transactions fill the cache: they see committed data, and
-// a committed version is never committed again with other content. A
-// write transaction may hold a version it will roll back; it reads the
-// cache but never fills it. Callers receive copies, which they may change.
+// Read transactions fill the cache at once: they see committed data, and a
+// committed version is never committed again with other content. A write
+// transaction may hold a version it will roll back, so what it reads goes
+// into the cache only once its call has succeeded and its batch has
+// committed. Callers receive copies, which they may change.
 type cache struct {
 	mu            sync.Mutex
 	consultations map[int64]cachedConsultation
@@ -49,8 +50,8 @@ func (c *cache) consultation(id, version int64) *consultation.Consultation {
 	return copyConsultation(e.c)
 }
 
+// putConsultation keeps v, which the caller gives up.
 func (c *cache) putConsultation(version int64, v *consultation.Consultation) {
-	v = copyConsultation(v)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.consultations) >= maxCached {
@@ -69,8 +70,8 @@ func (c *cache) proposalList(id, version int64) ([]*consultation.Proposal, bool)
 	return copyProposals(e.ps), true
 }
 
+// putProposals keeps ps, which the caller gives up.
 func (c *cache) putProposals(id, version int64, ps []*consultation.Proposal) {
-	ps = copyProposals(ps)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.proposals) >= maxCached {
@@ -109,6 +110,26 @@ func copyProposals(ps []*consultation.Proposal) []*consultation.Proposal {
 		out[i] = &props[i]
 	}
 	return out
+}
+
+// keepConsultation puts a copy of c in the cache, now or after the commit.
+func (t *sqlTx) keepConsultation(version int64, c *consultation.Consultation) {
+	c = copyConsultation(c)
+	t.keep(func() { t.cache.putConsultation(version, c) })
+}
+
+// keepProposals puts a copy of ps in the cache, now or after the commit.
+func (t *sqlTx) keepProposals(id, version int64, ps []*consultation.Proposal) {
+	ps = copyProposals(ps)
+	t.keep(func() { t.cache.putProposals(id, version, ps) })
+}
+
+func (t *sqlTx) keep(put func()) {
+	if t.readOnly {
+		put()
+		return
+	}
+	t.kept = append(t.kept, put)
 }
 
 // version reads a consultation's version.

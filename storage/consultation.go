@@ -83,9 +83,7 @@ func (t *sqlTx) Consultation(id int64) (*consultation.Consultation, error) {
 	if err := json.Unmarshal([]byte(groups), &c.GroupIDs); err != nil {
 		return nil, fmt.Errorf("consultation %d groups: %w", id, err)
 	}
-	if t.readOnly {
-		t.cache.putConsultation(version, c)
-	}
+	t.keepConsultation(version, c)
 	return c, nil
 }
 
@@ -256,8 +254,8 @@ func (t *sqlTx) Proposals(consultationID int64) ([]*consultation.Proposal, error
 		return ps, nil
 	}
 	ps, err := t.proposals(consultationID)
-	if err == nil && t.readOnly {
-		t.cache.putProposals(consultationID, version, ps)
+	if err == nil {
+		t.keepProposals(consultationID, version, ps)
 	}
 	return ps, err
 }

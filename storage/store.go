@@ -278,6 +278,7 @@ func (s *Store) commit(batch []*request) {
 		}
 	}
 	errs := make([]error, len(batch))
+	var kept []func()
 	fail := func(err error) {
 		for i := range errs {
 			errs[i] = err
@@ -296,7 +297,7 @@ func (s *Store) commit(batch []*request) {
 			continue
 		}
 		if len(batch) == 1 {
-			errs[i] = s.run(r, tx)
+			errs[i] = s.run(r, tx, &kept)
 			if errs[i] != nil {
 				tx.Rollback()
 				answer(errs)
@@ -309,7 +310,7 @@ func (s *Store) commit(batch []*request) {
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		errs[i] = s.run(r, tx)
+		errs[i] = s.run(r, tx, &kept)
 		if errs[i] != nil {
 			if err := s.exec(ctx, tx, "ROLLBACK TO request"); err != nil {
 				tx.Rollback()
@@ -329,6 +330,10 @@ func (s *Store) commit(batch []*request) {
 				errs[i] = fmt.Errorf("commit: %w", err)
 			}
 		}
+	} else {
+		for _, put := range kept {
+			put()
+		}
 	}
 	answer(errs)
 }
@@ -344,14 +349,19 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string) error {
 }
 
 // run calls a request's function, turning a panic into an error so that one
-// faulty call cannot take the writer down.
-func (s *Store) run(r *request, tx *sql.Tx) (err error) {
+// faulty call cannot take the writer down. When it succeeds, its cache
+// fills join kept, for after the commit.
+func (s *Store) run(r *request, tx *sql.Tx, kept *[]func()) (err error) {
+	t := &sqlTx{ctx: r.ctx, tx: tx, stmts: s.wstmts, cache: s.cache}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("storage: panic in transaction: %v", p)
 		}
+		if err == nil {
+			*kept = append(*kept, t.kept...)
+		}
 	}()
-	return r.fn(&sqlTx{ctx: r.ctx, tx: tx, stmts: s.wstmts, cache: s.cache})
+	return r.fn(t)
 }
 
 // Backup writes a consistent copy of the database to path, while it is in use.

@@ -17,7 +17,8 @@ type sqlTx struct {
 	tx       *sql.Tx
 	stmts    *stmtCache
 	cache    *cache
-	readOnly bool // may fill the cache
+	readOnly bool
+	kept     []func() // cache fills of a write transaction, for after its commit
 }
 
 // stmtCache keeps prepared statements, so that a hot path such as a rating
