@@ -244,7 +244,7 @@ func (s *Store) View(ctx context.Context, fn func(consultation.Tx) error) error 
 		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&sqlTx{ctx: ctx, tx: tx, stmts: s.rstmts, cache: s.cache, readOnly: true})
+	return fn(&sqlTx{ctx: ctx, tx: tx, stmts: s.rstmts, bound: make(map[string]*sql.Stmt), cache: s.cache, readOnly: true})
 }
 
 func (s *Store) write() {
@@ -279,6 +279,7 @@ func (s *Store) commit(batch []*request) {
 	}
 	errs := make([]error, len(batch))
 	var kept []func()
+	bound := make(map[string]*sql.Stmt)
 	fail := func(err error) {
 		for i := range errs {
 			errs[i] = err
@@ -297,7 +298,7 @@ func (s *Store) commit(batch []*request) {
 			continue
 		}
 		if len(batch) == 1 {
-			errs[i] = s.run(r, tx, &kept)
+			errs[i] = s.run(r, tx, bound, &kept)
 			if errs[i] != nil {
 				tx.Rollback()
 				answer(errs)
@@ -305,20 +306,20 @@ func (s *Store) commit(batch []*request) {
 			}
 			continue
 		}
-		if err := s.exec(ctx, tx, "SAVEPOINT request"); err != nil {
+		if err := s.exec(ctx, tx, bound, "SAVEPOINT request"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("savepoint: %w", err))
 			return
 		}
-		errs[i] = s.run(r, tx, &kept)
+		errs[i] = s.run(r, tx, bound, &kept)
 		if errs[i] != nil {
-			if err := s.exec(ctx, tx, "ROLLBACK TO request"); err != nil {
+			if err := s.exec(ctx, tx, bound, "ROLLBACK TO request"); err != nil {
 				tx.Rollback()
 				fail(fmt.Errorf("rollback to savepoint: %w", err))
 				return
 			}
 		}
-		if err := s.exec(ctx, tx, "RELEASE request"); err != nil {
+		if err := s.exec(ctx, tx, bound, "RELEASE request"); err != nil {
 			tx.Rollback()
 			fail(fmt.Errorf("release savepoint: %w", err))
 			return
@@ -338,21 +339,23 @@ func (s *Store) commit(batch []*request) {
 	answer(errs)
 }
 
-// exec runs a statement of the writer's own in tx, prepared once.
-func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string) error {
-	st, err := s.wstmts.get(ctx, query)
+// exec runs a statement of the writer's own in tx, prepared once and bound
+// to tx once.
+func (s *Store) exec(ctx context.Context, tx *sql.Tx, bound map[string]*sql.Stmt, query string) error {
+	t := &sqlTx{ctx: ctx, tx: tx, stmts: s.wstmts, bound: bound}
+	st, err := t.stmt(query)
 	if err != nil {
 		return err
 	}
-	_, err = tx.StmtContext(ctx, st).ExecContext(ctx)
+	_, err = st.ExecContext(ctx)
 	return err
 }
 
 // run calls a request's function, turning a panic into an error so that one
 // faulty call cannot take the writer down. When it succeeds, its cache
 // fills join kept, for after the commit.
-func (s *Store) run(r *request, tx *sql.Tx, kept *[]func()) (err error) {
-	t := &sqlTx{ctx: r.ctx, tx: tx, stmts: s.wstmts, cache: s.cache}
+func (s *Store) run(r *request, tx *sql.Tx, bound map[string]*sql.Stmt, kept *[]func()) (err error) {
+	t := &sqlTx{ctx: r.ctx, tx: tx, stmts: s.wstmts, bound: bound, cache: s.cache}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("storage: panic in transaction: %v", p)

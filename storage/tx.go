@@ -16,6 +16,7 @@ type sqlTx struct {
 	ctx      context.Context
 	tx       *sql.Tx
 	stmts    *stmtCache
+	bound    map[string]*sql.Stmt // statements bound to tx, shared by a batch's calls
 	cache    *cache
 	readOnly bool
 	kept     []func() // cache fills of a write transaction, for after its commit
@@ -63,11 +64,20 @@ func (t *sqlTx) stmt(query string) (*sql.Stmt, error) {
 	if t.stmts == nil {
 		return t.tx.PrepareContext(t.ctx, query)
 	}
+	if s, ok := t.bound[query]; ok {
+		return s, nil
+	}
 	s, err := t.stmts.get(t.ctx, query)
 	if err != nil {
 		return nil, err
 	}
-	return t.tx.StmtContext(t.ctx, s), nil
+	// Bound without the caller's context: in a batch, the binding serves
+	// the calls after this one, whose contexts are their own.
+	b := t.tx.StmtContext(context.Background(), s)
+	if t.bound != nil {
+		t.bound[query] = b
+	}
+	return b, nil
 }
 
 // errRow is a *sql.Row stand-in carrying a preparation error.
