@@ -194,24 +194,46 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 		return nil, fmt.Errorf("telegram: getUpdates: read: %w", err)
 	}
 	var env struct {
-		OK          bool              `json:"ok"`
-		Result      []json.RawMessage `json:"result"`
-		ErrorCode   int               `json:"error_code"`
-		Description string            `json:"description"`
+		OK          bool         `json:"ok"`
+		Result      []wireUpdate `json:"result"`
+		ErrorCode   int          `json:"error_code"`
+		Description string       `json:"description"`
 		Parameters  struct {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
 	}
 	if err := json.Unmarshal(data, &env); err != nil {
-		return nil, fmt.Errorf("telegram: getUpdates: HTTP %d, undecodable answer: %w", resp.StatusCode, err)
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return nil, fmt.Errorf("telegram: getUpdates: HTTP %d, undecodable answer: %w", resp.StatusCode, err)
+		}
+		// An update of an unexpected shape: read them one by one.
+		return a.decodeEach(data)
 	}
 	if !env.OK {
 		return nil, &apiError{Code: env.ErrorCode, Description: env.Description, RetryAfter: env.Parameters.RetryAfter}
 	}
+	updates := make([]*models.Update, len(env.Result))
+	for i := range env.Result {
+		updates[i] = env.Result[i].update()
+	}
+	return updates, nil
+}
+
+// decodeEach decodes the updates of a getUpdates answer one by one, so
+// that one the adapter cannot read does not block the others forever: its
+// id is kept, so that the offset passes it.
+func (a *Adapter) decodeEach(data []byte) ([]*models.Update, error) {
+	var env struct {
+		Result []json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(data, &env); err != nil {
+		return nil, fmt.Errorf("telegram: getUpdates: %w", err)
+	}
 	updates := make([]*models.Update, 0, len(env.Result))
 	for _, raw := range env.Result {
-		u := new(models.Update)
-		if err := json.Unmarshal(raw, u); err != nil {
+		var w wireUpdate
+		if err := json.Unmarshal(raw, &w); err != nil {
 			// One update the library cannot read must not block the
 			// others forever: keep its id so the offset passes it.
 			var id struct {
@@ -221,11 +243,56 @@ func (a *Adapter) getUpdates(ctx context.Context, offset int64) ([]*models.Updat
 				return nil, fmt.Errorf("telegram: getUpdates: %w", err)
 			}
 			a.log.Error("decode update", "update", id.ID, "error", err)
-			u = &models.Update{ID: id.ID}
+			w = wireUpdate{ID: id.ID}
 		}
-		updates = append(updates, u)
+		updates = append(updates, w.update())
 	}
 	return updates, nil
+}
+
+// wireUpdate is an update as getUpdates sends it, in the kinds the adapter
+// asks for. A callback query's message is read for its chat and id only:
+// Telegram sends the whole pressed message (a ballot's text and keyboard),
+// which nothing here needs.
+type wireUpdate struct {
+	ID            int64                     `json:"update_id"`
+	Message       *models.Message           `json:"message"`
+	CallbackQuery *wireCallback             `json:"callback_query"`
+	MyChatMember  *models.ChatMemberUpdated `json:"my_chat_member"`
+}
+
+type wireCallback struct {
+	ID      string      `json:"id"`
+	From    models.User `json:"from"`
+	Message *struct {
+		ID   int         `json:"message_id"`
+		Date int         `json:"date"` // 0 when the message is inaccessible
+		Chat models.Chat `json:"chat"`
+	} `json:"message"`
+	InlineMessageID string `json:"inline_message_id"`
+	ChatInstance    string `json:"chat_instance"`
+	Data            string `json:"data"`
+}
+
+func (w *wireUpdate) update() *models.Update {
+	u := &models.Update{ID: w.ID, Message: w.Message, MyChatMember: w.MyChatMember}
+	if q := w.CallbackQuery; q != nil {
+		u.CallbackQuery = &models.CallbackQuery{ID: q.ID, From: q.From, InlineMessageID: q.InlineMessageID, ChatInstance: q.ChatInstance, Data: q.Data}
+		switch m := q.Message; {
+		case m == nil:
+		case m.Date == 0:
+			u.CallbackQuery.Message = models.MaybeInaccessibleMessage{
+				Type:                models.MaybeInaccessibleMessageTypeInaccessibleMessage,
+				InaccessibleMessage: &models.InaccessibleMessage{Chat: m.Chat, MessageID: m.ID},
+			}
+		default:
+			u.CallbackQuery.Message = models.MaybeInaccessibleMessage{
+				Type:    models.MaybeInaccessibleMessageTypeMessage,
+				Message: &models.Message{ID: m.ID, Date: m.Date, Chat: m.Chat},
+			}
+		}
+	}
+	return u
 }
 
 // chatKey returns the chat an update belongs to, for ordering.

@@ -350,3 +350,23 @@ func TestCrashSafety(t *testing.T) {
 		})
 	}
 }
+
+// TestUndecodableUpdateSkipped sends an update whose message the adapter
+// cannot read, in the same answer as a good one: the bad one is passed
+// over (its offset confirmed) and the good one handled.
+func TestUndecodableUpdateSkipped(t *testing.T) {
+	e := start(t)
+	e.collecting()
+	e.stop()
+	bad := e.srv.Enqueue("message", map[string]any{"message_id": "not a number", "date": 1, "chat": map[string]any{"id": group.ID, "type": "group"}})
+	good := e.srv.SendText(group, bob, "/aide")
+	sent := len(e.srv.Sent())
+	e.run()
+	e.handled(good)
+	if e.srv.Delivered(bad.ID) == 0 {
+		t.Fatal("the bad update was never delivered")
+	}
+	if len(e.srv.Sent()) == sent {
+		t.Error("the good update of the same answer got no reply")
+	}
+}
