@@ -214,6 +214,16 @@ func (b *Bot) handle(ctx context.Context, ev Event, key string) ([]Reply, error)
 			return nil, nil
 		}
 	}
+	if p, ok := ParsePress(ev.Data); ok && ev.Chat.Private && (p.Kind == 'r' || p.Kind == 'n' || p.Kind == 'b') {
+		// The ballot's own buttons, the hot path, go straight to their
+		// transaction, which finds the member by identity and checks
+		// everything; the identity's name and language are refreshed by
+		// the member's next command.
+		r := &request{ctx: ctx, ev: ev, lang: ParseLang(ev.From.Lang, b.cfg.Locale), now: b.svc.Now(),
+			actor: consultation.Actor{Identity: consultation.Identity{Platform: ev.Platform, UserID: ev.From.ID}, Event: key}}
+		replies, err := b.press(r)
+		return b.settle(r, replies, err)
+	}
 	g, m, err := b.svc.Enter(ctx, consultation.Chat{Platform: ev.Platform, ChatID: ev.Chat.ID, Title: ev.Chat.Title, Private: ev.Chat.Private},
 		consultation.Identity{UserID: ev.From.ID, Username: ev.From.Username, Name: ev.From.Name, Lang: langCode(ev.From.Lang)}, b.cfg.Locale, b.cfg.TimeZone)
 	if err != nil {
@@ -234,6 +244,12 @@ func (b *Bot) handle(ctx context.Context, ev Event, key string) ([]Reply, error)
 			replies, err = b.command(r)
 		}
 	}
+	return b.settle(r, replies, err)
+}
+
+// settle turns the outcome of a request into its replies: a refusal for a
+// domain error, the error itself when internal or a duplicate event.
+func (b *Bot) settle(r *request, replies []Reply, err error) ([]Reply, error) {
 	if err == nil || errors.Is(err, consultation.ErrDuplicate) {
 		return replies, err
 	}

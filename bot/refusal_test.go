@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -42,6 +43,14 @@ func TestRefusals(t *testing.T) {
 		{"old round", "en", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "r_1_2_1_i_4"}, "evaluation is closed"},
 		{"button of a closed poll", "fr", []step{{"alice", "", "/poll open", ""}, {"alice", "", "/poll close", ""}}, step{"bob", "", "", "r_1_1_1_i_4"}, "évaluation est fermée"},
 		{"unverified rating", "fr", []step{{"alice", "", "/poll open", ""}}, step{"zoe", "", "", "r_1_1_1_i_4"}, "Seuls les membres vérifiés"},
+		// The same buttons pressed on a private ballot, where they reach
+		// their transaction without a lookup first.
+		{"unverified rating in private", "fr", []step{{"alice", "", "/poll open", ""}}, step{"zoe", "dm", "", "r_1_1_1_i_4"}, "Seuls les membres vérifiés"},
+		{"stranger's rating in private", "en", []step{{"alice", "", "/poll open", ""}}, step{"yann", "dm", "", "r_1_1_1_i_4"}, "Only verified members"},
+		{"stranger's ballot in private", "fr", []step{{"alice", "", "/poll open", ""}}, step{"yann", "dm", "", "b_1"}, "Seuls les membres vérifiés"},
+		{"proposal of another consultation in private", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "dm", "", "r_1_1_9_i_4"}, "pas de proposition n°9"},
+		{"unknown consultation in private", "en", []step{{"alice", "", "/poll open", ""}}, step{"bob", "dm", "", "n_7_1"}, "not valid"},
+		{"closed poll in private", "fr", []step{{"alice", "", "/poll open", ""}, {"alice", "", "/poll close", ""}}, step{"bob", "dm", "", "r_1_1_1_i_4"}, "évaluation est fermée"},
 		{"verified after the poll opened", "fr", []step{{"alice", "", "/poll open", ""}, {"alice", "", "/verify @zoe", ""}}, step{"zoe", "", "", "r_1_1_1_i_4"}, "après l'ouverture"},
 		{"vote before adoption", "en", nil, step{"bob", "", "/vote yes", ""}, "not open"},
 		{"suspended member's idea", "fr", []step{{"alice", "", "/suspendre @bob", ""}}, step{"bob", "", "/idee Encore une idée", ""}, "adhésion est suspendue"},
@@ -89,6 +98,29 @@ func (h *harness) snapshot() string {
 				b.WriteString(" " + string(o.Quadrant))
 			}
 		}
+	}
+	// Members and ratings, which no command shows while a poll runs.
+	err = h.store.View(t0ctx(), func(tx consultation.Tx) error {
+		ms, err := tx.Members()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, " members=%d", len(ms))
+		rd, err := tx.Round(1, 1)
+		if consultation.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		rs, err := tx.RoundRatings(rd.ID)
+		for _, r := range rs {
+			fmt.Fprintf(&b, " %s/%d:%d,%d", r.Voter, r.ProposalID, r.Impact, r.Effort)
+		}
+		return err
+	})
+	if err != nil {
+		h.t.Fatal(err)
 	}
 	return b.String()
 }

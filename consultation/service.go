@@ -72,7 +72,23 @@ func (s *Service) Now() time.Time { return s.clock.Now() }
 // redelivered event changes nothing (ErrDuplicate).
 type Actor struct {
 	MemberID int64
+	// Identity names the actor when MemberID is 0: the member it belongs
+	// to acts, found in the action's own transaction. An identity that
+	// belongs to nobody yet is refused as not verified.
+	Identity Identity
 	Event    string
+}
+
+// member loads the acting member.
+func (a Actor) member(tx Tx) (*Member, error) {
+	if a.MemberID != 0 || a.Identity.UserID == "" {
+		return tx.Member(a.MemberID)
+	}
+	m, err := tx.MemberByIdentity(a.Identity.Platform, a.Identity.UserID)
+	if IsNotFound(err) {
+		return nil, errNotVerified
+	}
+	return m, err
 }
 
 // ErrDuplicate is returned when an actor's event was already processed.
@@ -89,7 +105,7 @@ func (s *Service) update(ctx context.Context, a Actor, fn func(tx Tx, m *Member)
 				return ErrDuplicate
 			}
 		}
-		m, err := tx.Member(a.MemberID)
+		m, err := a.member(tx)
 		if err != nil {
 			return err
 		}
@@ -99,7 +115,7 @@ func (s *Service) update(ctx context.Context, a Actor, fn func(tx Tx, m *Member)
 
 func (s *Service) view(ctx context.Context, a Actor, fn func(tx Tx, m *Member) error) error {
 	return s.store.View(ctx, func(tx Tx) error {
-		m, err := tx.Member(a.MemberID)
+		m, err := a.member(tx)
 		if err != nil {
 			return err
 		}
