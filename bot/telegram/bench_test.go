@@ -182,20 +182,14 @@ func BenchmarkBurst(b *testing.B) {
 			<-tick.C
 		}
 		tick.Stop()
-		answered := map[string]bool{}
-		err := e.srv.WaitFor(ctxT(b), func() bool {
-			as := e.srv.CallbackAnswers()
-			now := time.Now()
-			for _, a := range as[seen:] {
-				if t, ok := sentAt[a.QueryID]; ok && !answered[a.QueryID] {
-					answered[a.QueryID] = true
-					lat = append(lat, now.Sub(t))
-				}
+		want := seen + burst
+		if err := e.srv.WaitFor(ctxT(b), func() bool { return e.srv.CallbackAnswerCount() >= want }); err != nil {
+			b.Fatalf("burst not answered: %v (%d of %d)", err, e.srv.CallbackAnswerCount()-seen, burst)
+		}
+		for _, a := range e.srv.CallbackAnswers()[seen:] {
+			if t, ok := sentAt[a.QueryID]; ok {
+				lat = append(lat, a.At.Sub(t))
 			}
-			return len(answered) == burst
-		})
-		if err != nil {
-			b.Fatalf("burst not answered: %v (%d of %d)", err, len(answered), burst)
 		}
 	}
 	b.StopTimer()

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 )
 
@@ -420,7 +421,7 @@ func (s *Server) answerCallbackQuery(_ context.Context, p params) (any, *APIErro
 	q.answered = true
 	s.answers = append(s.answers, CallbackAnswer{
 		QueryID: id, ChatID: q.chatID, MessageID: q.messageID, Data: q.data,
-		Text: p.str("text"), ShowAlert: p.bool("show_alert"), URL: p.str("url"), CacheTime: cacheTime,
+		Text: p.str("text"), ShowAlert: p.bool("show_alert"), URL: p.str("url"), CacheTime: cacheTime, At: time.Now(),
 	})
 	s.notifyLocked()
 	return true, nil

@@ -187,6 +187,7 @@ type CallbackAnswer struct {
 	ShowAlert bool
 	URL       string
 	CacheTime int
+	At        time.Time // when the server received it, for latency figures
 }
 
 // Update identifies an update queued for the bot.
