@@ -22,13 +22,19 @@ func (s *Server) enqueueLocked(kind string, payload any) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("encode %s update: %w", kind, err)
 	}
-	raw, err := json.Marshal(map[string]json.RawMessage{
-		"update_id": json.RawMessage(strconv.FormatInt(id, 10)),
-		kind:        body,
-	})
+	name, err := json.Marshal(kind)
 	if err != nil {
 		return 0, fmt.Errorf("encode %s update: %w", kind, err)
 	}
+	// Put together rather than encoded again: body is valid, compact JSON.
+	raw := make([]byte, 0, len(body)+len(name)+32)
+	raw = append(raw, `{"update_id":`...)
+	raw = strconv.AppendInt(raw, id, 10)
+	raw = append(raw, ',')
+	raw = append(raw, name...)
+	raw = append(raw, ':')
+	raw = append(raw, body...)
+	raw = append(raw, '}')
 	s.nextUpdateID++
 	q := &queued{id: id, kind: kind, raw: raw}
 	s.history[id] = q
