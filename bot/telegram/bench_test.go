@@ -2,15 +2,18 @@ package telegram_test
 
 import (
 	"context"
+	"net/http"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
 
+	"atelier/bot/telegram"
 	"atelier/bot/telegram/telegramtest"
 )
 
@@ -83,15 +86,20 @@ func pressAll(tb testing.TB, srv *telegramtest.Server, ms []*member, data func(*
 }
 
 // echoBot runs go-telegram/bot with a bare handler that answers each
-// press and edits the pressed message, on srv; it returns the members'
-// messages.
-func echoBot(tb testing.TB, srv *telegramtest.Server, n int) []*member {
+// press and edits the pressed message, on srv, with the library's own HTTP
+// client when client is nil; it returns the members' messages and a
+// function that stops it.
+func echoBot(tb testing.TB, srv *telegramtest.Server, n int, client *http.Client) ([]*member, func()) {
 	tb.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	kb := &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
 		{Text: "2", CallbackData: "e_2"}, {Text: "4", CallbackData: "e_4"},
 	}}}
-	b, err := tgbot.New(srv.Token(), tgbot.WithServerURL(srv.URL()), tgbot.WithSkipGetMe(),
+	opts := []tgbot.Option{tgbot.WithServerURL(srv.URL()), tgbot.WithSkipGetMe()}
+	if client != nil {
+		opts = append(opts, tgbot.WithHTTPClient(time.Minute, client))
+	}
+	b, err := tgbot.New(srv.Token(), append(opts,
 		tgbot.WithDefaultHandler(func(ctx context.Context, b *tgbot.Bot, u *models.Update) {
 			q := u.CallbackQuery
 			if q == nil || q.Message.Message == nil || !strings.HasPrefix(q.Data, "e_") {
@@ -100,7 +108,7 @@ func echoBot(tb testing.TB, srv *telegramtest.Server, n int) []*member {
 			b.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: "ok " + q.Data})
 			b.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: q.Message.Message.Chat.ID, MessageID: q.Message.Message.ID,
 				Text: "pressed " + q.Data, ReplyMarkup: kb})
-		}))
+		}))...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -115,13 +123,18 @@ func echoBot(tb testing.TB, srv *telegramtest.Server, n int) []*member {
 	}
 	done := make(chan struct{})
 	go func() { b.Start(ctx); close(done) }()
-	tb.Cleanup(func() { cancel(); <-done })
-	return ms
+	var once sync.Once
+	stop := func() { once.Do(func() { cancel(); <-done }) }
+	tb.Cleanup(stop)
+	return ms, stop
 }
 
 // BenchmarkRating measures ratings per second end to end (press → stored →
 // callback answered and ballot edited) through the fake Bot API, against a
-// bare go-telegram/bot echo handler on the same server in the same run.
+// bare go-telegram/bot echo handler on the same server in the same run:
+// once with the library's default HTTP client (echo/s, ratio), once with
+// the pooled client the adapter uses (pooled-echo/s, pooled-ratio), which
+// is the like-for-like floor.
 func BenchmarkRating(b *testing.B) {
 	e := start(b)
 	ms := e.ballots(b, benchMembers)
@@ -144,21 +157,28 @@ func BenchmarkRating(b *testing.B) {
 		}
 	}
 	e.stop()
-	echo := echoBot(b, e.srv, benchMembers)
-	b.StartTimer()
-	t0 = time.Now()
-	n = 0
-	for range rounds {
-		n += pressAll(b, e.srv, echo, func(m *member) string {
-			m.next++
-			return "e_" + strconv.Itoa(2+2*(m.next%2))
-		})
+	echo := func(client *http.Client) float64 {
+		ms, stop := echoBot(b, e.srv, benchMembers, client)
+		defer stop()
+		b.StartTimer()
+		defer b.StopTimer()
+		t0 := time.Now()
+		n := 0
+		for range rounds {
+			n += pressAll(b, e.srv, ms, func(m *member) string {
+				m.next++
+				return "e_" + strconv.Itoa(2+2*(m.next%2))
+			})
+		}
+		return float64(n) / time.Since(t0).Seconds()
 	}
-	bare := float64(n) / time.Since(t0).Seconds()
-	b.StopTimer()
+	bare := echo(nil)
+	pooled := echo(telegram.NewHTTPClient())
 	b.ReportMetric(atelier, "ratings/s")
 	b.ReportMetric(bare, "echo/s")
 	b.ReportMetric(atelier/bare, "ratio")
+	b.ReportMetric(pooled, "pooled-echo/s")
+	b.ReportMetric(atelier/pooled, "pooled-ratio")
 	b.ReportMetric(0, "ns/op")
 }
 
