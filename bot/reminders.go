@@ -100,7 +100,10 @@ func (b *Bot) mute(r *request, muted bool) ([]Reply, error) {
 }
 
 // renderReminder renders a private reminder to the member whose account
-// on p is userID, in the member's language.
+// on p is userID, in the member's language. It renders nothing when the
+// reminder has nothing left to say by the time it is delivered: the
+// evaluation closed, the member muted reminders, finished their ballot or
+// may no longer rate.
 func (b *Bot) renderReminder(ctx context.Context, p consultation.Platform, userID string, consultationID int64) ([]Reply, error) {
 	m, err := b.svc.MemberByIdentity(ctx, p, userID)
 	if err != nil {
@@ -109,6 +112,16 @@ func (b *Bot) renderReminder(ctx context.Context, p consultation.Platform, userI
 	c, err := b.svc.Consultation(ctx, consultationID)
 	if err != nil {
 		return nil, fmt.Errorf("render reminder: %w", err)
+	}
+	if c.Phase != consultation.Evaluating || m.Muted {
+		return nil, nil
+	}
+	bl, err := b.svc.Ballot(ctx, consultation.Actor{MemberID: m.ID}, c.ID)
+	switch {
+	case err != nil && consultation.ErrorCode(err) == consultation.EINTERNAL:
+		return nil, fmt.Errorf("render reminder: %w", err)
+	case err != nil || bl.Done >= len(bl.Proposals):
+		return nil, nil
 	}
 	locale, loc := b.cfg.Locale, time.UTC
 	if tz, err := time.LoadLocation(b.cfg.TimeZone); err == nil {

@@ -178,7 +178,9 @@ func (s *Sender) Flush(ctx context.Context) (sent int, err error) {
 // whether the item was delivered.
 func (s *Sender) deliver(ctx context.Context, poster Poster, o *consultation.OutboxItem) (bool, error) {
 	replies, err := s.bot.Render(ctx, o.Platform, o.ChatID, o.Kind, o.ConsultationID, o.Payload)
-	if err == nil {
+	if err == nil && len(replies) > 0 {
+		// An item with nothing left to say (a reminder to a member who
+		// has finished since) is done without a post.
 		err = poster.Post(ctx, o.ChatID, replies)
 	}
 	if ctx.Err() != nil {
