@@ -178,6 +178,9 @@ func (s *Sender) Flush(ctx context.Context) (sent int, err error) {
 // whether the item was delivered.
 func (s *Sender) deliver(ctx context.Context, poster Poster, o *consultation.OutboxItem) (bool, error) {
 	replies, err := s.bot.Render(ctx, o.Platform, o.ChatID, o.Kind, o.ConsultationID, o.Payload)
+	// What can no longer be rendered (its chat, member or consultation is
+	// gone) will not be rendered by trying again.
+	final := err != nil && consultation.ErrorCode(err) == consultation.ENOTFOUND
 	if err == nil && len(replies) > 0 {
 		// An item with nothing left to say (a reminder to a member who
 		// has finished since) is done without a post.
@@ -196,11 +199,17 @@ func (s *Sender) deliver(ctx context.Context, poster Poster, o *consultation.Out
 	if errors.As(err, &ra) && ra.RetryAfter() > 0 {
 		wait = ra.RetryAfter()
 	}
-	s.log.Warn("deliver message", "platform", o.Platform, "chat", o.ChatID, "consultation", o.ConsultationID,
-		"attempts", o.Attempts+1, "retry_in", wait.String(), "error", err)
 	reason := err.Error()
 	if len(reason) > maxErrorLen {
 		reason = strings.ToValidUTF8(reason[:maxErrorLen], "")
 	}
-	return false, s.bot.svc.OutboxFailed(ctx, o.ID, reason, now.Add(wait))
+	abandoned, serr := s.bot.svc.OutboxFailed(ctx, o.ID, reason, now.Add(wait), final)
+	if abandoned {
+		s.log.Error("message given up", "platform", o.Platform, "chat", o.ChatID, "consultation", o.ConsultationID,
+			"kind", o.Kind, "attempts", o.Attempts+1, "error", err)
+	} else {
+		s.log.Warn("deliver message", "platform", o.Platform, "chat", o.ChatID, "consultation", o.ConsultationID,
+			"attempts", o.Attempts+1, "retry_in", wait.String(), "error", err)
+	}
+	return false, serr
 }

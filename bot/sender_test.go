@@ -314,3 +314,84 @@ func TestSenderRun(t *testing.T) {
 		t.Errorf("Run = %v", err)
 	}
 }
+
+// stuckPoster refuses every post whose first line contains stuck and
+// records the others.
+type stuckPoster struct {
+	stuck string
+	tries int
+	got   []string
+}
+
+func (p *stuckPoster) Post(ctx context.Context, chatID string, replies []bot.Reply) error {
+	first, _, _ := strings.Cut(replies[0].Text.String(), "\n")
+	if strings.Contains(first, p.stuck) {
+		p.tries++
+		return errors.New("message refused")
+	}
+	p.got = append(p.got, chatID+": "+first)
+	return nil
+}
+
+// TestSenderGivesUp checks that an item that always fails is given up
+// after MaxOutboxAttempts tries, about a day, and that its chat's later
+// items then go out; and that an item that can no longer be rendered is
+// given up at once.
+func TestSenderGivesUp(t *testing.T) {
+	f := newSenderFixture(t)
+	// A reminder to someone the bot does not know, queued for chat main's
+	// platform: it cannot be rendered.
+	err := f.store.Update(f.ctx, func(tx consultation.Tx) error {
+		_, err := tx.AddOutbox(&consultation.OutboxItem{Platform: consultation.Console, ChatID: "nobody", Kind: consultation.OutboxReminder,
+			ConsultationID: 1, Dedupe: "x", CreatedAt: f.clock.Now(), DueAt: f.clock.Now()})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	poster := &stuckPoster{stuck: "grouping phase"}
+	s := bot.NewSender(f.bot, map[consultation.Platform]bot.Poster{consultation.Console: poster}, bot.SenderOptions{Now: f.clock.Now})
+	start := f.clock.Now()
+	for i := 0; i < 2*consultation.MaxOutboxAttempts && len(poster.got) < 3; i++ {
+		if _, err := s.Flush(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Add(10 * time.Minute)
+	}
+	want := []string{
+		"nimes: « Budget » : phase regroupement",
+		"main: “Statuts”: evaluation phase",
+		"main: “Statuts”: results phase",
+	}
+	if fmt.Sprint(poster.got) != fmt.Sprint(want) {
+		t.Fatalf("delivered %q; want %q", poster.got, want)
+	}
+	if poster.tries != consultation.MaxOutboxAttempts {
+		t.Errorf("the stuck announcement was tried %d times; want %d", poster.tries, consultation.MaxOutboxAttempts)
+	}
+	if took := f.clock.Now().Sub(start); took < 20*time.Hour || took > 30*time.Hour {
+		t.Errorf("given up after %v; want about a day", took)
+	}
+	err = f.store.View(f.ctx, func(tx consultation.Tx) error {
+		for id := int64(1); ; id++ {
+			o, err := tx.Outbox(id)
+			if consultation.IsNotFound(err) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			switch {
+			case o.ChatID == "nobody" && (o.AbandonedAt.IsZero() || o.Attempts != 1):
+				t.Errorf("unrenderable reminder: %+v; want given up at its first try", o)
+			case o.Payload == "grouping" && o.ChatID == "main" && (o.AbandonedAt.IsZero() || o.LastError != "message refused"):
+				t.Errorf("stuck announcement: %+v; want given up with its error", o)
+			case o.AbandonedAt.IsZero() == o.SentAt.IsZero():
+				t.Errorf("item %d: sent %v, given up %v; want one of them", o.ID, o.SentAt, o.AbandonedAt)
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -28,7 +28,17 @@ type OutboxItem struct {
 	Attempts  int    // failed deliveries
 	LastError string // of the last failed delivery
 	SentAt    time.Time
+	// AbandonedAt is when delivery was given up (see OutboxFailed); the
+	// item then leaves the queue, and its chat's later items go out.
+	AbandonedAt time.Time
 }
+
+// MaxOutboxAttempts is how many failed deliveries of an item are tried
+// before it is given up: about a day at the longest back-off between
+// tries. An announcement that late has nothing left to announce, and a
+// chat's items go out in order, so one that always fails would otherwise
+// hold back every later one.
+const MaxOutboxAttempts = 150
 
 // Outbox kinds.
 const (
@@ -187,16 +197,24 @@ func (s *Service) OutboxSent(ctx context.Context, id int64, at time.Time) error 
 }
 
 // OutboxFailed records a failed delivery of item id and when to try again.
-func (s *Service) OutboxFailed(ctx context.Context, id int64, reason string, retryAt time.Time) error {
-	return s.store.Update(ctx, func(tx Tx) error {
+// The item is given up instead (and abandoned reports it) when the failure
+// is final, such as an item that can no longer be rendered, or after
+// MaxOutboxAttempts failures.
+func (s *Service) OutboxFailed(ctx context.Context, id int64, reason string, retryAt time.Time, final bool) (abandoned bool, err error) {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		o, err := tx.Outbox(id)
 		if err != nil {
 			return err
 		}
 		o.Attempts++
 		o.LastError, o.DueAt = reason, retryAt
+		abandoned = final || o.Attempts >= MaxOutboxAttempts
+		if abandoned {
+			o.AbandonedAt = s.clock.Now()
+		}
 		return tx.UpdateOutbox(o)
 	})
+	return abandoned, err
 }
 
 // GroupByChat returns the group of a platform chat.

@@ -148,7 +148,7 @@ type Tx interface {
 	// A chat's later items wait behind its oldest, so each chat receives
 	// its items in order.
 	DueOutbox(p Platform, now time.Time, limit int) ([]*OutboxItem, error)
-	UpdateOutbox(o *OutboxItem) error // attempts, last error, due at, sent at
+	UpdateOutbox(o *OutboxItem) error // attempts, last error, due at, sent at, abandoned at
 	Outbox(id int64) (*OutboxItem, error)
 
 	// Weekly digests. DigestSchedules returns every group's schedule, by

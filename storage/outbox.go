@@ -18,7 +18,7 @@ func sortable(t time.Time) any {
 	return t.UTC().Format(sortableLayout)
 }
 
-const outboxColumns = `id, platform, chat_id, kind, consultation_id, dedupe, payload, created_at, due_at, attempts, last_error, sent_at`
+const outboxColumns = `id, platform, chat_id, kind, consultation_id, dedupe, payload, created_at, due_at, attempts, last_error, sent_at, abandoned_at`
 
 // AddOutbox implements consultation.Tx.
 func (t *sqlTx) AddOutbox(o *consultation.OutboxItem) (bool, error) {
@@ -48,14 +48,14 @@ func (t *sqlTx) Outbox(id int64) (*consultation.OutboxItem, error) {
 
 func outboxDest(o *consultation.OutboxItem) []any {
 	return []any{&o.ID, &o.Platform, &o.ChatID, &o.Kind, &o.ConsultationID, &o.Dedupe, &o.Payload,
-		nullTime{&o.CreatedAt}, nullTime{&o.DueAt}, &o.Attempts, &o.LastError, nullTime{&o.SentAt}}
+		nullTime{&o.CreatedAt}, nullTime{&o.DueAt}, &o.Attempts, &o.LastError, nullTime{&o.SentAt}, nullTime{&o.AbandonedAt}}
 }
 
 // DueOutbox implements consultation.Tx.
 func (t *sqlTx) DueOutbox(p consultation.Platform, now time.Time, limit int) ([]*consultation.OutboxItem, error) {
 	rows, err := t.query(`SELECT `+outboxColumns+` FROM outbox o
-		WHERE platform = ? AND sent_at IS NULL AND due_at <= ?
-		AND id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.chat_id = o.chat_id AND h.sent_at IS NULL)
+		WHERE platform = ? AND sent_at IS NULL AND abandoned_at IS NULL AND due_at <= ?
+		AND id = (SELECT min(id) FROM outbox h WHERE h.platform = o.platform AND h.chat_id = o.chat_id AND h.sent_at IS NULL AND h.abandoned_at IS NULL)
 		ORDER BY id LIMIT ?`, p, sortable(now), limit)
 	if err != nil {
 		return nil, mapError(err, "outbox")
@@ -74,8 +74,8 @@ func (t *sqlTx) DueOutbox(p consultation.Platform, now time.Time, limit int) ([]
 
 // UpdateOutbox implements consultation.Tx.
 func (t *sqlTx) UpdateOutbox(o *consultation.OutboxItem) error {
-	res, err := t.exec("outbox item", `UPDATE outbox SET attempts = ?, last_error = ?, due_at = ?, sent_at = ? WHERE id = ?`,
-		o.Attempts, o.LastError, sortable(o.DueAt), sortable(o.SentAt), o.ID)
+	res, err := t.exec("outbox item", `UPDATE outbox SET attempts = ?, last_error = ?, due_at = ?, sent_at = ?, abandoned_at = ? WHERE id = ?`,
+		o.Attempts, o.LastError, sortable(o.DueAt), sortable(o.SentAt), sortable(o.AbandonedAt), o.ID)
 	return updated(res, err, "outbox item")
 }
 

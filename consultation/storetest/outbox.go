@@ -135,6 +135,27 @@ func testOutbox(t *testing.T, s consultation.Store) {
 		}
 		return nil
 	})
+	// An item given up leaves the queue, and its chat's next one comes
+	// forward.
+	var a3 *consultation.OutboxItem
+	update(t, s, func(tx consultation.Tx) error {
+		a3 = item("-1", "results", t0)
+		if _, err := tx.AddOutbox(a3); err != nil {
+			return err
+		}
+		a2.Attempts, a2.LastError, a2.DueAt, a2.AbandonedAt = 150, "refused", t0.Add(2*time.Hour), t0.Add(time.Hour)
+		return tx.UpdateOutbox(a2)
+	})
+	if got, want := due(t0.Add(3*time.Hour), 10), []int64{b1.ID, a3.ID}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("DueOutbox after giving up = %v; want %v", got, want)
+	}
+	update(t, s, func(tx consultation.Tx) error {
+		got, err := tx.Outbox(a2.ID)
+		if err != nil || !got.AbandonedAt.Equal(t0.Add(time.Hour)) || !got.SentAt.IsZero() || got.LastError != "refused" {
+			t.Errorf("Outbox(given up) = %+v, %v", got, err)
+		}
+		return nil
+	})
 }
 
 func testOutboxFollowsChat(t *testing.T, s consultation.Store) {
