@@ -2,8 +2,6 @@ package storage_test
 
 import (
 	"context"
-	"database/sql"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -18,24 +16,12 @@ import (
 func TestMigrateMembersTable(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := storage.OldDatabase(t, path, "0005")
 	exec := func(q string, args ...any) {
 		t.Helper()
 		if _, err := db.ExecContext(ctx, q, args...); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
-	}
-	exec(`CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`)
-	for _, name := range []string{"0001_init.sql", "0002_state.sql", "0003_ballots.sql", "0004_suggest.sql"} {
-		body, err := os.ReadFile(filepath.Join("migrations", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		exec(string(body))
-		exec(`INSERT INTO migrations (name) VALUES (?)`, "migrations/"+name)
 	}
 	exec(`INSERT INTO members (id, name, status, role, created_at) VALUES (1, 'Alice', 'verified', 'admin', '2026-11-01T10:00:00Z')`)
 	exec(`INSERT INTO members (id, name, status, role, created_at, verified_by) VALUES (2, 'Bob', 'verified', 'member', '2026-11-01T10:00:00Z', 1)`)

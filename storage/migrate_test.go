@@ -2,10 +2,7 @@ package storage
 
 import (
 	"context"
-	"database/sql"
-	"io/fs"
 	"path/filepath"
-	"sort"
 	"testing"
 
 	"atelier/consultation"
@@ -17,30 +14,7 @@ import (
 func TestRatingCountsMigration(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.ExecContext(ctx, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
-		t.Fatal(err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if name >= "migrations/0011" {
-			break
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := applyMigration(ctx, db, name, string(body)); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-	}
+	db := OldDatabase(t, path, "0011")
 	for _, q := range []string{
 		`INSERT INTO groups (id, platform, chat_id, title, locale, time_zone, created_at) VALUES (1, 'console', 'main', 'main', 'fr', 'Europe/Paris', '2026-11-23T09:00:00Z')`,
 		`INSERT INTO members (id, name, status, role, created_at) VALUES (1, 'admin', 'verified', 'admin', '2026-11-23T09:00:00Z')`,
