@@ -81,8 +81,12 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(FULL)")
 		if extra != "" {
+			// The writer: a page cache (16 MiB) that holds a whole
+			// batch, and statement journals (one per call of a batch) in
+			// memory, so that no page is written to the WAL before the
+			// commit writes it.
 			q.Add("_txlock", extra)
-			q.Add("_pragma", "cache_size(-65536)")
+			q.Add("_pragma", "cache_size(-16384)")
 			q.Add("_pragma", "temp_store(MEMORY)")
 		}
 		return "file:" + path + "?" + q.Encode()
