@@ -3,6 +3,10 @@ package telegram
 import (
 	"context"
 	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"atelier/bot"
 )
 
 // SetSleep replaces the adapter's way of waiting, so that tests can run a
@@ -22,3 +26,6 @@ func WebhookAddr(a *Adapter) string {
 	defer a.webhookMu.Unlock()
 	return a.webhookAddr
 }
+
+// Keyboard returns the inline keyboard the adapter draws for rows.
+func Keyboard(a *Adapter, rows [][]bot.Button) *models.InlineKeyboardMarkup { return a.keyboard(rows) }

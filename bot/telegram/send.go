@@ -248,21 +248,26 @@ func (a *Adapter) answer(ctx context.Context, queryID, text string) (long bool) 
 // keyboard draws buttons: deep links for Start buttons, callback data
 // otherwise.
 func (a *Adapter) keyboard(rows [][]bot.Button) *models.InlineKeyboardMarkup {
+	// One array holds every button, each row a slice of it: the library's
+	// button type is large, and a ballot has fifteen on every press.
+	n := 0
+	for _, row := range rows {
+		n += len(row)
+	}
+	all := make([]models.InlineKeyboardButton, 0, n)
 	var kb [][]models.InlineKeyboardButton
 	for _, row := range rows {
-		var out []models.InlineKeyboardButton
+		start := len(all)
 		for _, b := range row {
-			if b.Start {
-				out = append(out, models.InlineKeyboardButton{Text: b.Label, URL: a.deepLink(b.Data)})
-				continue
+			switch {
+			case b.Start:
+				all = append(all, models.InlineKeyboardButton{Text: b.Label, URL: a.deepLink(b.Data)})
+			case b.Data != "" && len(b.Data) <= 64:
+				all = append(all, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.Data})
 			}
-			if b.Data == "" || len(b.Data) > 64 {
-				continue
-			}
-			out = append(out, models.InlineKeyboardButton{Text: b.Label, CallbackData: b.Data})
 		}
-		if len(out) > 0 {
-			kb = append(kb, out)
+		if len(all) > start {
+			kb = append(kb, all[start:len(all):len(all)])
 		}
 	}
 	if len(kb) == 0 {
