@@ -171,44 +171,50 @@ func echoBot(tb testing.TB, srv *telegramtest.Server, n int, ec echo) ([]*member
 func BenchmarkRating(b *testing.B) {
 	e := start(b)
 	ms := e.ballots(b, benchMembers)
-	b.ResetTimer()
-
-	rounds := max(1, b.N/benchMembers)
-	t0 := time.Now()
-	n := 0
-	for range rounds {
-		n += pressAll(b, e.srv, ms, func(m *member) string { return m.rateData() })
-	}
-	atelier := float64(n) / time.Since(t0).Seconds()
-
-	// Two pollers on one bot conflict, as on Telegram: stop ours first.
-	b.StopTimer()
-	as := e.srv.CallbackAnswers()
-	for _, a := range as[len(as)-len(ms):] {
-		if !strings.HasPrefix(a.Text, "Enregistré") {
-			b.Fatalf("a press was answered %q; want its rating recorded", a.Text)
-		}
-	}
-	e.stop()
 	ballot, _ := e.srv.Message(ms[0].chat.ID, ms[0].ballot)
-	floor := func(ec echo) float64 {
-		ms, stop := echoBot(b, e.srv, benchMembers, ec)
-		defer stop()
+	b.ResetTimer()
+	b.StopTimer()
+
+	// The four bots take turns, a slice of the rounds each, so that a
+	// change in the machine's load touches them alike. Two pollers on one
+	// bot conflict, as on Telegram: each stops before the next starts.
+	const turns = 4
+	rounds := max(1, b.N/benchMembers/turns)
+	floors := []echo{{}, {client: telegram.NewHTTPClient()}, sized(ballot, telegram.NewHTTPClient())}
+	var took [4]time.Duration
+	var presses [4]int
+	timed := func(k int, ms []*member, data func(*member) string) {
 		b.StartTimer()
-		defer b.StopTimer()
 		t0 := time.Now()
-		n := 0
 		for range rounds {
-			n += pressAll(b, e.srv, ms, func(m *member) string {
+			presses[k] += pressAll(b, e.srv, ms, data)
+		}
+		took[k] += time.Since(t0)
+		b.StopTimer()
+	}
+	for turn := range turns {
+		if turn > 0 {
+			e.run()
+		}
+		timed(0, ms, func(m *member) string { return m.rateData() })
+		as := e.srv.CallbackAnswers()
+		for _, a := range as[len(as)-len(ms):] {
+			if !strings.HasPrefix(a.Text, "Enregistré") {
+				b.Fatalf("a press was answered %q; want its rating recorded", a.Text)
+			}
+		}
+		e.stop()
+		for i, ec := range floors {
+			echoes, stop := echoBot(b, e.srv, benchMembers, ec)
+			timed(i+1, echoes, func(m *member) string {
 				m.next++
 				return "e_" + strconv.Itoa(2+2*(m.next%2))
 			})
+			stop()
 		}
-		return float64(n) / time.Since(t0).Seconds()
 	}
-	bare := floor(echo{})
-	pooled := floor(echo{client: telegram.NewHTTPClient()})
-	sameSize := floor(sized(ballot, telegram.NewHTTPClient()))
+	rate := func(k int) float64 { return float64(presses[k]) / took[k].Seconds() }
+	atelier, bare, pooled, sameSize := rate(0), rate(1), rate(2), rate(3)
 	b.ReportMetric(atelier, "ratings/s")
 	b.ReportMetric(bare, "echo/s")
 	b.ReportMetric(atelier/bare, "ratio")
