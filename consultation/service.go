@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -836,9 +837,13 @@ func (s *Service) Ungroup(ctx context.Context, a Actor, cid int64, number int) (
 func proposal(tx Tx, cid int64, number int) (*Proposal, error) {
 	p, err := tx.Proposal(cid, number)
 	if IsNotFound(err) {
-		return nil, Errorf(ENOTFOUND, "proposal_not_found", "there is no proposal %d", number)
+		return nil, errNoProposal(number)
 	}
 	return p, err
+}
+
+func errNoProposal(number int) error {
+	return Errorf(ENOTFOUND, "proposal_not_found", "there is no proposal %d", number)
 }
 
 // RenameProposal changes a proposal's title. Organisers only, before the
@@ -938,19 +943,18 @@ func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number in
 			}
 		}
 		if prop == nil {
-			return Errorf(ENOTFOUND, "proposal_not_found", "there is no proposal %d", number)
+			return errNoProposal(number)
 		}
 		voter := Pseudonym(c.Salt, m.ID)
 		mine, err := tx.Ratings(rd.ID, voter)
 		if err != nil {
 			return err
 		}
-		r := Rating{RoundID: rd.ID, ProposalID: prop.ID, Voter: voter}
-		for _, x := range mine {
-			if x.ProposalID == prop.ID {
-				r = x
-			}
+		i := slices.IndexFunc(mine, func(x Rating) bool { return x.ProposalID == prop.ID })
+		if i < 0 {
+			i, mine = len(mine), append(mine, Rating{RoundID: rd.ID, ProposalID: prop.ID, Voter: voter})
 		}
+		r := &mine[i]
 		was := r.Complete()
 		if axis == Impact {
 			r.Impact = value
@@ -958,17 +962,10 @@ func (s *Service) Rate(ctx context.Context, a Actor, cid int64, round, number in
 			r.Effort = value
 		}
 		completed = !was && r.Complete()
-		if err := tx.PutRating(r); err != nil {
+		if err := tx.PutRating(*r); err != nil {
 			return err
 		}
 		b = newBallot(c, props, mine)
-		if b.Mine[r.ProposalID].Complete() {
-			b.Done--
-		}
-		b.Mine[r.ProposalID] = r
-		if r.Complete() {
-			b.Done++
-		}
 		return nil
 	})
 	if err != nil {
