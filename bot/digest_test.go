@@ -10,6 +10,7 @@ import (
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
 
@@ -26,7 +27,7 @@ func (p *recordingPoster) Post(_ context.Context, chatID string, replies []bot.R
 // with a group "main" where admin collects ideas.
 type digestRig struct {
 	t      *testing.T
-	clock  *stepClock
+	clock  *clocktest.Clock
 	svc    *consultation.Service
 	bot    *bot.Bot
 	poster *recordingPoster
@@ -41,7 +42,7 @@ func newDigestRig(t *testing.T, start time.Time) *digestRig {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	r := &digestRig{t: t, clock: &stepClock{now: start}, poster: &recordingPoster{}}
+	r := &digestRig{t: t, clock: clocktest.New(start), poster: &recordingPoster{}}
 	r.svc = consultation.NewService(st, consultation.Options{Clock: r.clock, Random: zeroReader{},
 		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
 	r.bot = bot.New(r.svc, bot.Config{Locale: "en", TimeZone: "Europe/Paris", Limits: bot.Limits{Commands: -1, Ideas: -1}}, nil)

@@ -6,54 +6,16 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
-}
-
-// stepClock stands still until the test moves it.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Add moves the clock forward by d.
-func (c *stepClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
-// Set moves the clock to t.
-func (c *stepClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
 
 type zeroReader struct{}
 
@@ -82,7 +44,7 @@ func newHarness(t *testing.T, locale string) *harness {
 	t.Cleanup(func() { st.Close() })
 	paris, _ := time.LoadLocation("Europe/Paris")
 	svc := consultation.NewService(st, consultation.Options{
-		Clock:  &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)},
+		Clock:  clocktest.Stepping(time.Date(2026, 11, 23, 9, 0, 0, 0, paris), time.Second),
 		Random: zeroReader{},
 		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
 	})

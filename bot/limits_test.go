@@ -10,6 +10,7 @@ import (
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
 
@@ -19,7 +20,7 @@ func TestRateLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clk := &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	svc := consultation.NewService(st, consultation.Options{Clock: clk, Random: &counter{}, Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
 	h := &harness{t: t, bot: bot.New(svc, bot.Config{Locale: "en", TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
 	h.setup()

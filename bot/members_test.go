@@ -12,6 +12,7 @@ import (
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
 
@@ -40,7 +41,7 @@ func (c *counter) Read(p []byte) (int, error) {
 // can be reopened, as after a restart.
 type memberHarness struct {
 	*harness
-	clock  *clock
+	clock  *clocktest.Clock
 	path   string
 	random *counter
 }
@@ -48,7 +49,7 @@ type memberHarness struct {
 func newMemberHarness(t *testing.T, locale string) *memberHarness {
 	t.Helper()
 	paris, _ := time.LoadLocation("Europe/Paris")
-	mh := &memberHarness{clock: &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)}, path: filepath.Join(t.TempDir(), "bot.db"), random: &counter{}}
+	mh := &memberHarness{clock: clocktest.Stepping(time.Date(2026, 11, 23, 9, 0, 0, 0, paris), time.Second), path: filepath.Join(t.TempDir(), "bot.db"), random: &counter{}}
 	mh.open(t, locale)
 	return mh
 }
@@ -68,11 +69,7 @@ func (mh *memberHarness) open(t *testing.T, locale string) {
 	mh.harness = &harness{t: t, bot: bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
 }
 
-func (mh *memberHarness) advance(d time.Duration) {
-	mh.clock.mu.Lock()
-	mh.clock.now = mh.clock.now.Add(d)
-	mh.clock.mu.Unlock()
-}
+func (mh *memberHarness) advance(d time.Duration) { mh.clock.Add(d) }
 
 // tg sends a message from a Telegram account, in its private chat with the
 // bot when chat is "dm", else in the Telegram group "tg-main".

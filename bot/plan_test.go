@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 )
 
 // TestConsultationRunByItsCalendar plans a whole consultation at once, in
@@ -16,7 +17,7 @@ import (
 // organisers only contribute, group, rate and vote.
 func TestConsultationRunByItsCalendar(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	clk := &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, paris))
 	s := newSchedRun(t, "fr", clk, filepath.Join(t.TempDir(), "plan.db"))
 	for _, line := range []struct{ who, text string }{
 		{"bob", "/consultations"},

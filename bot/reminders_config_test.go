@@ -8,6 +8,7 @@ import (
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
 
@@ -16,7 +17,7 @@ import (
 // sent 24 hours before it.
 func TestConfiguredReminder(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	clk := &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, paris))
 	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
 	if err != nil {
 		t.Fatal(err)

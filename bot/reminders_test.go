@@ -12,6 +12,7 @@ import (
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
 
@@ -20,13 +21,13 @@ import (
 type schedRun struct {
 	t     *testing.T
 	path  string
-	clock *stepClock
+	clock *clocktest.Clock
 	store *storage.Store
 	svc   *consultation.Service
 	bot   *bot.Bot
 }
 
-func newSchedRun(t *testing.T, locale string, clk *stepClock, path string) *schedRun {
+func newSchedRun(t *testing.T, locale string, clk *clocktest.Clock, path string) *schedRun {
 	t.Helper()
 	st, err := storage.Open(context.Background(), path)
 	if err != nil {
@@ -110,7 +111,7 @@ func (s *schedRun) phase(cid int64) consultation.Phase {
 // delivery as "chat: first line".
 type outagePoster struct {
 	mu      sync.Mutex
-	clock   *stepClock
+	clock   *clocktest.Clock
 	down    time.Time
 	limited int
 	got     []string
@@ -180,7 +181,7 @@ func (s *schedRun) flush(p *outagePoster, limit int) {
 // the deadline missed while the bot was down closes it.
 func TestScheduledPoll(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
-	clk := &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, paris))
 	s := newSchedRun(t, "fr", clk, filepath.Join(t.TempDir(), "sched.db"))
 	for _, u := range []string{"alice", "bob", "carol", "dave", "erin", "zoe"} {
 		s.say(u, "/consultations")
@@ -335,7 +336,7 @@ func TestScheduleRefusals(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.locale, func(t *testing.T) {
-			clk := &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)}
+			clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, paris))
 			s := newSchedRun(t, tc.locale, clk, filepath.Join(t.TempDir(), "refuse.db"))
 			s.say("alice", "/consultations")
 			s.say("admin", "/role @alice organiser")

@@ -12,6 +12,7 @@ import (
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
 
@@ -64,7 +65,7 @@ type senderFixture struct {
 	t     *testing.T
 	ctx   context.Context
 	path  string
-	clock *stepClock
+	clock *clocktest.Clock
 	store *storage.Store
 	svc   *consultation.Service
 	bot   *bot.Bot
@@ -95,7 +96,7 @@ func (f *senderFixture) must(_ any, err error) {
 // to grouping. The outbox then holds four announcements.
 func newSenderFixture(t *testing.T) *senderFixture {
 	f := &senderFixture{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "sender.db"),
-		clock: &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}}
+		clock: clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))}
 	f.open()
 	t.Cleanup(func() { f.store.Close() })
 	enter := func(chat, user, locale string) (*consultation.Group, consultation.Actor) {

@@ -10,6 +10,7 @@ import (
 
 	"atelier/bot"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/consultation/similar"
 	"atelier/storage"
 )
@@ -20,7 +21,7 @@ type tokenChat struct {
 	t     *testing.T
 	b     *bot.Bot
 	svc   *consultation.Service
-	clock *stepClock
+	clock *clocktest.Clock
 	cid   int64
 }
 
@@ -32,7 +33,7 @@ func mustTokenChat(t *testing.T) *tokenChat {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clock := &stepClock{now: time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
 	svc := consultation.NewService(st, consultation.Options{
 		Clock:      clock,
 		Admins:     []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},

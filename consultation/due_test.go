@@ -3,36 +3,18 @@ package consultation_test
 import (
 	"context"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/storage"
 )
-
-// manualClock stands still until moved.
-type manualClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 type dueFixture struct {
 	t     *testing.T
 	ctx   context.Context
-	clock *manualClock
+	clock *clocktest.Clock
 	svc   *consultation.Service
 	group *consultation.Group
 	alice consultation.Actor // organiser
@@ -50,7 +32,7 @@ func newDueFixture(t *testing.T) *dueFixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	clk := &manualClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	svc := consultation.NewService(st, consultation.Options{Clock: clk, Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
 	f := &dueFixture{t: t, ctx: ctx, clock: clk, svc: svc}
 	enter := func(chat, user string) (*consultation.Group, consultation.Actor) {

@@ -8,32 +8,18 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
 	"atelier/bot"
 	"atelier/bot/console"
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 	"atelier/consultation/similar"
 	"atelier/storage"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
-
-// stepClock starts at a fixed time and moves one second per reading, so a
-// scripted run sees time pass identically every time.
-type stepClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *stepClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(time.Second)
-	return c.now
-}
 
 // seeded is a deterministic random source for salts.
 type seeded struct{ r *rand.ChaCha8 }
@@ -55,7 +41,7 @@ func MustBot(tb testing.TB, locale string) *bot.Bot {
 		tb.Fatal(err)
 	}
 	svc := consultation.NewService(st, consultation.Options{
-		Clock:      &stepClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, paris)},
+		Clock:      clocktest.Stepping(time.Date(2026, 11, 23, 9, 0, 0, 0, paris), time.Second),
 		Random:     seeded{rand.NewChaCha8([32]byte{1})},
 		Admins:     []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
 		Similarity: similar.NewIdeas(similar.DefaultOptions()),

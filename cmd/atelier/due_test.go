@@ -6,29 +6,12 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"atelier/consultation"
+	"atelier/consultation/clocktest"
 )
-
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
 
 // TestRunAppliesDeadlines runs the console program with its deadline loop
 // and sender driven by the test: a deadline that passed while the program
@@ -36,7 +19,7 @@ func (c *testClock) Add(d time.Duration) {
 // group's chat.
 func TestRunAppliesDeadlines(t *testing.T) {
 	ctx := context.Background()
-	clock := &testClock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)}
+	clock := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
 	dueTick, sendTick := make(chan time.Time), make(chan time.Time)
 	m := NewMain(Config{DB: filepath.Join(t.TempDir(), "a.db"), Locale: "fr", TimeZone: "Europe/Paris",
 		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}}, io.Discard)
