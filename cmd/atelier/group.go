@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/csv"
 	"errors"
 	"flag"
@@ -10,7 +9,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"unicode/utf8"
 
 	"atelier/consultation/similar"
 )
@@ -90,23 +88,12 @@ func groupReadDocs(in io.Reader, idCol, textCol string) ([]similar.Doc, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
 	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errors.New("empty file")
-	}
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		if !utf8.Valid(line) {
-			return nil, fmt.Errorf("line %d is not valid UTF-8", i+1)
-		}
-	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	t, err := readCSV(data)
 	if err != nil {
-		return nil, fmt.Errorf("read header: %w", err)
+		return nil, err
 	}
 	idIdx, textIdx := -1, -1
-	for i, h := range header {
+	for i, h := range t.header {
 		switch strings.TrimSpace(h) {
 		case idCol:
 			idIdx = i
@@ -119,29 +106,22 @@ func groupReadDocs(in io.Reader, idCol, textCol string) ([]similar.Doc, error) {
 		idx  int
 	}{{idCol, idIdx}, {textCol, textIdx}} {
 		if c.idx < 0 {
-			return nil, fmt.Errorf("no column %q (columns: %s)", c.name, strings.Join(header, ", "))
+			return nil, fmt.Errorf("no column %q (columns: %s)", c.name, strings.Join(t.header, ", "))
 		}
 	}
 	var docs []similar.Doc
 	seen := make(map[string]int)
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read row: %w", err)
-		}
-		line, _ := r.FieldPos(0)
-		if len(rec) <= max(idIdx, textIdx) {
-			return nil, fmt.Errorf("line %d has %d fields, want at least %d", line, len(rec), max(idIdx, textIdx)+1)
-		}
+	err = t.rows(max(idIdx, textIdx)+1, func(line int, rec []string) error {
 		id := rec[idIdx]
 		if prev, ok := seen[id]; ok {
-			return nil, fmt.Errorf("duplicate id %q on lines %d and %d", id, prev, line)
+			return fmt.Errorf("duplicate id %q on lines %d and %d", id, prev, line)
 		}
 		seen[id] = line
 		docs = append(docs, similar.Doc{ID: id, Text: rec[textIdx]})
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(docs) == 0 {
 		return nil, errors.New("no rows after the header")

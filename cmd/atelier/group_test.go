@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -429,5 +430,19 @@ func TestGroupingSweep(t *testing.T) {
 		}
 		fmt.Printf("held out %s: threshold %.4f (mean ARI on the others %.3f) -> %.3f / %.3f without Autres\n",
 			sets[held].name, thresholds[bestT], bestMean, scores[held][bestT], scores[held+1][bestT])
+	}
+}
+
+// TestGroupReadDocsSpreadsheet reads what a French spreadsheet exports:
+// a byte-order mark, semicolons, quoted text and blank rows.
+func TestGroupReadDocsSpreadsheet(t *testing.T) {
+	in := "\uFEFFid;text\n1;\"Un covoiturage; pour les réunions\"\n;\n2;Une formation\n"
+	docs, err := groupReadDocs(strings.NewReader(in), "id", "text")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []similar.Doc{{ID: "1", Text: "Un covoiturage; pour les réunions"}, {ID: "2", Text: "Une formation"}}
+	if !slices.Equal(docs, want) {
+		t.Errorf("groupReadDocs = %q; want %q", docs, want)
 	}
 }

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"atelier/bot"
 	"atelier/consultation"
@@ -112,25 +109,11 @@ func foldHeader(s string) string {
 // empty file, invalid UTF-8, a missing or ambiguous column, and blank or
 // repeated numbers, saying on which line.
 func readRoster(data []byte) ([]consultation.RosterEntry, error) {
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errors.New("empty file")
-	}
-	for i, line := range bytes.Split(data, []byte("\n")) {
-		if !utf8.Valid(line) {
-			return nil, fmt.Errorf("line %d is not valid UTF-8 (save the file as CSV UTF-8)", i+1)
-		}
-	}
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	r := csv.NewReader(bytes.NewReader(data))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
+	t, err := readCSV(data)
 	if err != nil {
-		return nil, fmt.Errorf("read header: %w", err)
+		return nil, err
 	}
+	header := t.header
 	find := func(what string, names []string) (int, error) {
 		at := -1
 		for i, h := range header {
@@ -167,21 +150,7 @@ func readRoster(data []byte) ([]consultation.RosterEntry, error) {
 	num, name, section := cols["membership number"], cols["name"], cols["section"]
 	var out []consultation.RosterEntry
 	seen := make(map[string]int)
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read row: %w", err)
-		}
-		line, _ := r.FieldPos(0)
-		if strings.TrimSpace(strings.Join(rec, "")) == "" {
-			continue // spreadsheets export empty rows as ";;"
-		}
-		if len(rec) <= max(num, name, section) {
-			return nil, fmt.Errorf("line %d has %d fields, want at least %d", line, len(rec), max(num, name, section)+1)
-		}
+	err = t.rows(max(num, name, section)+1, func(line int, rec []string) error {
 		e := consultation.RosterEntry{Number: rec[num], Name: strings.TrimSpace(rec[name])}
 		if section >= 0 {
 			e.Section = strings.TrimSpace(rec[section])
@@ -189,15 +158,19 @@ func readRoster(data []byte) ([]consultation.RosterEntry, error) {
 		n := consultation.NormalizeNumber(e.Number)
 		switch {
 		case n == "":
-			return nil, fmt.Errorf("line %d: blank membership number", line)
+			return fmt.Errorf("line %d: blank membership number", line)
 		case e.Name == "":
-			return nil, fmt.Errorf("line %d: blank name for membership number %q", line, n)
+			return fmt.Errorf("line %d: blank name for membership number %q", line, n)
 		}
 		if prev, ok := seen[n]; ok {
-			return nil, fmt.Errorf("membership number %q is on lines %d and %d", n, prev, line)
+			return fmt.Errorf("membership number %q is on lines %d and %d", n, prev, line)
 		}
 		seen[n] = line
 		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, errors.New("no members after the header")
