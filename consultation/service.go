@@ -667,15 +667,9 @@ func (s *Service) SubmitIdea(ctx context.Context, a Actor, cid, groupID int64, t
 	}
 	var idea *Idea
 	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustBeVerified(m); err != nil {
-			return err
-		}
-		c, err := tx.Consultation(cid)
+		c, err := collecting(tx, m, cid)
 		if err != nil {
 			return err
-		}
-		if c.Phase != Collecting {
-			return wrongPhase(c, Collecting)
 		}
 		idea = &Idea{ConsultationID: c.ID, AuthorID: m.ID, GroupID: groupID, Text: text, CreatedAt: s.clock.Now()}
 		return tx.CreateIdea(idea)
@@ -690,16 +684,10 @@ func (s *Service) SubmitIdea(ctx context.Context, a Actor, cid, groupID int64, t
 func (s *Service) WithdrawIdea(ctx context.Context, a Actor, cid int64, number int) (*Idea, error) {
 	var idea *Idea
 	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustBeVerified(m); err != nil {
+		if _, err := collecting(tx, m, cid); err != nil {
 			return err
 		}
-		c, err := tx.Consultation(cid)
-		if err != nil {
-			return err
-		}
-		if c.Phase != Collecting {
-			return wrongPhase(c, Collecting)
-		}
+		var err error
 		if idea, err = tx.Idea(cid, number); err != nil {
 			return err
 		}
