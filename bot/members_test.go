@@ -587,8 +587,8 @@ func TestRosterGuessingIsRateLimited(t *testing.T) {
 func TestSupportersVoteWhenTheConsultationAllowsIt(t *testing.T) {
 	mh := newMemberHarness(t, "fr")
 	mh.setup()
-	code := codesIn(t, mh.say("alice", "", "/inviter 1 sympathisante"), 1)[0]
-	mh.say("sam", "dm", "/rejoindre "+code)
+	codes := codesIn(t, mh.say("alice", "", "/inviter 2 sympathisante"), 2)
+	mh.say("sam", "dm", "/rejoindre "+codes[0])
 	mh.say("sam", "", "/aide")
 	if got := mh.say("bob", "", "/consultation sympathisants oui"); !strings.Contains(got, "réservée aux organisateurs") {
 		t.Errorf("a member allowing supporters = %q", got)
@@ -612,5 +612,11 @@ func TestSupportersVoteWhenTheConsultationAllowsIt(t *testing.T) {
 	}
 	if p.Electorate != 5 {
 		t.Errorf("electorate = %d; want 5 (supporters included)", p.Electorate)
+	}
+	// A supporter who joins once the poll is open is told why, as a member
+	// would be: supporters may vote here.
+	mh.say("tess", "dm", "/rejoindre "+codes[1])
+	if got := mh.press("tess", "dm", "r_1_1_1_i_4"); !strings.Contains(got, "après l'ouverture") {
+		t.Errorf("late supporter's rating = %q; want the electorate refusal", got)
 	}
 }

@@ -93,10 +93,6 @@ type Member struct {
 // IsVerified reports whether m counts as a member of the organisation.
 func (m *Member) IsVerified() bool { return m.Status == Verified }
 
-// MayVote reports whether m belongs in electorates: a verified member
-// who is not a supporter.
-func (m *Member) MayVote() bool { return m.Status == Verified && m.Role != RoleSupporter }
-
 // IsOrganiser reports whether m may organise consultations. Suspended
 // members lose every power.
 func (m *Member) IsOrganiser() bool {

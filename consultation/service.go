@@ -552,7 +552,7 @@ func (s *Service) setPhase(tx Tx, actorID int64, c *Consultation, p Phase, opt P
 		}
 		var ids []int64
 		for _, x := range ms {
-			if x.MayVote() || (c.SupportersVote && x.IsVerified() && x.Role == RoleSupporter) {
+			if c.mayVote(x) {
 				ids = append(ids, x.ID)
 			}
 		}
@@ -889,7 +889,7 @@ func Pseudonym(salt string, memberID int64) string {
 }
 
 // inElectorate reports an error unless m may vote in poll p.
-func inElectorate(tx Tx, p Poll, m *Member) error {
+func inElectorate(tx Tx, c *Consultation, p Poll, m *Member) error {
 	if err := mustBeVerified(m); err != nil {
 		return err
 	}
@@ -897,10 +897,16 @@ func inElectorate(tx Tx, p Poll, m *Member) error {
 	if err != nil || in {
 		return err
 	}
-	if m.Role == RoleSupporter {
+	if !c.mayVote(m) {
 		return errSupporter
 	}
 	return Errorf(EFORBIDDEN, "not_in_electorate", "you were verified after this poll opened, so you cannot take part in it")
+}
+
+// mayVote reports whether m belongs in the electorates of c's polls: a
+// verified member, or a verified supporter when c lets supporters vote.
+func (c *Consultation) mayVote(m *Member) bool {
+	return m.IsVerified() && (m.Role != RoleSupporter || c.SupportersVote)
 }
 
 // Rate records one axis of a member's rating of a proposal in the open
@@ -970,7 +976,7 @@ func (s *Service) openBallot(tx Tx, m *Member, cid int64, round int) (*Consultat
 	if c.Phase != Evaluating || (round != 0 && round != c.Round) {
 		return nil, nil, Errorf(ECONFLICT, "poll_closed", "this evaluation is closed")
 	}
-	if err := inElectorate(tx, Poll{c.ID, PollRound, c.Round}, m); err != nil {
+	if err := inElectorate(tx, c, Poll{c.ID, PollRound, c.Round}, m); err != nil {
 		return nil, nil, err
 	}
 	rd, err := tx.Round(c.ID, c.Round)
@@ -1163,7 +1169,7 @@ func (s *Service) Vote(ctx context.Context, a Actor, cid int64, choice Choice) e
 		if c.Phase != Adoption {
 			return Errorf(ECONFLICT, "vote_closed", "the adoption vote is not open")
 		}
-		if err := inElectorate(tx, Poll{c.ID, PollAdoption, 0}, m); err != nil {
+		if err := inElectorate(tx, c, Poll{c.ID, PollAdoption, 0}, m); err != nil {
 			return err
 		}
 		return tx.PutVote(c.ID, Pseudonym(c.Salt, m.ID), choice, s.clock.Now())
@@ -1256,7 +1262,7 @@ func (s *Service) OpenPolls(ctx context.Context, a Actor) ([]*Consultation, erro
 			return err
 		}
 		for _, c := range cs {
-			if inElectorate(tx, Poll{c.ID, PollRound, c.Round}, m) == nil {
+			if inElectorate(tx, c, Poll{c.ID, PollRound, c.Round}, m) == nil {
 				out = append(out, c)
 			}
 		}
