@@ -260,7 +260,7 @@ func commandText(data discordgo.ApplicationCommandInteractionData) (string, []bo
 func (a *Adapter) register(ctx context.Context) error {
 	appID := a.ApplicationID()
 	cmds := ApplicationCommands()
-	err := a.retry(ctx, 5, func() error {
+	err := retry(ctx, 5, maxRetryWait, func() error {
 		_, err := a.sess.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, cmds, discordgo.WithContext(ctx))
 		return err
 	})
@@ -272,15 +272,16 @@ func (a *Adapter) register(ctx context.Context) error {
 }
 
 // retry runs call up to attempts times while it fails with a rate limit
-// (waiting the time Discord asks, up to a bound) or a server error.
-func (a *Adapter) retry(ctx context.Context, attempts int, call func() error) error {
+// (waiting the time Discord asks, when it is at most maxWait) or a server
+// error.
+func retry(ctx context.Context, attempts int, maxWait time.Duration, call func() error) error {
 	var err error
 	for i := 0; i < attempts; i++ {
 		if err = call(); err == nil {
 			return nil
 		}
 		wait, again := retryable(err, i)
-		if !again {
+		if !again || wait > maxWait || i == attempts-1 {
 			return err
 		}
 		t := time.NewTimer(wait)

@@ -2,7 +2,9 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"atelier/bot"
 
@@ -22,73 +24,95 @@ func splitDirect(replies []bot.Reply) (answer, direct []bot.Reply) {
 	return answer, direct
 }
 
-// sendDirect sends each reply to its recipient's DM channel, opened with
-// UserChannelCreate. A person the bot cannot write to is logged and
-// skipped; nothing goes to the guild channel instead.
-func (a *Adapter) sendDirect(ctx context.Context, replies []bot.Reply) {
-	for _, r := range replies {
-		if r.UserID == "" {
-			continue
+// sendDirect sends a reply to its recipient's DM channel, opened with
+// UserChannelCreate; nothing goes to the guild channel instead. A person
+// who does not take direct messages from the bot is logged and skipped.
+func (a *Adapter) sendDirect(ctx context.Context, r bot.Reply) error {
+	if r.UserID == "" {
+		return nil
+	}
+	var ch *discordgo.Channel
+	err := a.call(ctx, func(opts ...discordgo.RequestOption) error {
+		var err error
+		ch, err = a.sess.UserChannelCreate(r.UserID, opts...)
+		return err
+	})
+	if err == nil {
+		r.To = bot.Here
+		err = a.send(ctx, ch.ID, r)
+	}
+	if refusesDirect(err) {
+		a.log.Info("member refuses direct messages", "user", r.UserID)
+		return nil
+	}
+	return err
+}
+
+// codeCannotMessageUser is Discord's answer to a direct message to someone
+// who does not accept them from the bot.
+const codeCannotMessageUser = 50007
+
+func refusesDirect(err error) bool {
+	var re *discordgo.RESTError
+	return errors.As(err, &re) && re.Message != nil && re.Message.Code == codeCannotMessageUser
+}
+
+// send posts a reply's messages to a channel, with every mention disabled.
+func (a *Adapter) send(ctx context.Context, channelID string, r bot.Reply) error {
+	for _, m := range render(r) {
+		send := &discordgo.MessageSend{
+			Content:         m.content,
+			Embeds:          m.embeds,
+			Components:      m.components,
+			AllowedMentions: noMentions(),
 		}
-		var ch *discordgo.Channel
 		err := a.call(ctx, func(opts ...discordgo.RequestOption) error {
-			var err error
-			ch, err = a.sess.UserChannelCreate(r.UserID, opts...)
+			send.Files = discordFiles(m.files) // each attempt reads them afresh
+			_, err := a.sess.ChannelMessageSendComplex(channelID, send, opts...)
 			return err
 		})
 		if err != nil {
-			a.log.Warn("open direct message channel", "user", r.UserID, "error", err)
-			continue
-		}
-		r.To = bot.Here
-		for _, m := range render(r) {
-			send := &discordgo.MessageSend{
-				Content:         m.content,
-				Embeds:          m.embeds,
-				Components:      m.components,
-				AllowedMentions: noMentions(),
-			}
-			err := a.call(ctx, func(opts ...discordgo.RequestOption) error {
-				send.Files = discordFiles(m.files)
-				_, err := a.sess.ChannelMessageSendComplex(ch.ID, send, opts...)
-				return err
-			})
-			if err != nil {
-				a.log.Warn("send direct message", "user", r.UserID, "chat", ch.ID, "error", err)
-				break
-			}
-		}
-	}
-}
-
-// Post sends the bot's own messages to a guild channel, with every mention
-// disabled, and its Direct replies to their recipients' DM channels. It
-// implements bot.Poster.
-func (a *Adapter) Post(ctx context.Context, channelID string, replies []bot.Reply) error {
-	for _, r := range replies {
-		if r.To == bot.Direct {
-			a.sendDirect(ctx, []bot.Reply{r})
-			continue
-		}
-		if r.To != bot.Here {
-			continue
-		}
-		for _, m := range render(r) {
-			send := &discordgo.MessageSend{
-				Content:         m.content,
-				Embeds:          m.embeds,
-				Components:      m.components,
-				AllowedMentions: noMentions(),
-			}
-			err := a.call(ctx, func(opts ...discordgo.RequestOption) error {
-				send.Files = discordFiles(m.files)
-				_, err := a.sess.ChannelMessageSendComplex(channelID, send, opts...)
-				return err
-			})
-			if err != nil {
-				return fmt.Errorf("post to channel %s: %w", channelID, err)
-			}
+			return fmt.Errorf("post to channel %s: %w", channelID, err)
 		}
 	}
 	return nil
+}
+
+// Post sends the bot's own messages to a guild channel and its Direct
+// replies to their recipients' DM channels. It implements bot.Poster: a
+// failure is returned, carrying Discord's retry_after when it is a rate
+// limit, so that the outbox tries again.
+func (a *Adapter) Post(ctx context.Context, channelID string, replies []bot.Reply) error {
+	for _, r := range replies {
+		var err error
+		switch r.To {
+		case bot.Direct:
+			err = a.sendDirect(ctx, r)
+		case bot.Here:
+			err = a.send(ctx, channelID, r)
+		}
+		if err != nil {
+			return later(err)
+		}
+	}
+	return nil
+}
+
+// retryLater is a failed post with the wait Discord asked for.
+type retryLater struct {
+	err   error
+	after time.Duration
+}
+
+func (e retryLater) Error() string             { return e.err.Error() }
+func (e retryLater) Unwrap() error             { return e.err }
+func (e retryLater) RetryAfter() time.Duration { return e.after }
+
+// later attaches the wait a rate limit asked for to err.
+func later(err error) error {
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter > 0 {
+		return retryLater{err: err, after: rl.RetryAfter}
+	}
+	return err
 }

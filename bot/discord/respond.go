@@ -33,25 +33,9 @@ func alreadyAcked(err error) bool {
 // call runs an interaction REST call on the acknowledgement session,
 // retrying a short rate limit or a server error a bounded number of times.
 func (a *Adapter) call(ctx context.Context, fn func(opts ...discordgo.RequestOption) error) error {
-	var err error
-	for i := 0; i < maxAckAttempts; i++ {
-		err = fn(discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
-		if err == nil || alreadyAcked(err) {
-			return err
-		}
-		wait, again := retryable(err, i)
-		if !again || wait > maxAckWait {
-			return err
-		}
-		t := time.NewTimer(wait)
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return errors.Join(err, ctx.Err())
-		}
-	}
-	return err
+	return retry(ctx, maxAckAttempts, maxAckWait, func() error {
+		return fn(discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+	})
 }
 
 // ack sends the interaction response.
@@ -98,7 +82,13 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, replies
 	replies, direct := splitDirect(replies)
 	// Messages to other members' private chats go out once the
 	// interaction is answered, which Discord wants within 3 s.
-	defer a.sendDirect(ctx, direct)
+	defer func() {
+		for _, r := range direct {
+			if err := a.sendDirect(ctx, r); err != nil {
+				a.log.Warn("send direct message", "user", r.UserID, "error", err)
+			}
+		}
+	}()
 	var msgs []message
 	for _, r := range replies {
 		ms := render(r)
@@ -206,9 +196,9 @@ func (a *Adapter) editOriginal(ctx context.Context, in *discordgo.Interaction, m
 		Components:      &comps,
 		Embeds:          &embeds,
 		AllowedMentions: noMentions(),
-		Files:           discordFiles(m.files),
 	}
 	return a.call(ctx, func(opts ...discordgo.RequestOption) error {
+		edit.Files = discordFiles(m.files) // each attempt reads them afresh
 		_, err := a.acks.InteractionResponseEdit(in, edit, opts...)
 		return err
 	})

@@ -34,6 +34,7 @@ var (
 	errUnknownInteraction = &apiError{http.StatusNotFound, 10062, "Unknown interaction"}
 	errUnknownCommand     = &apiError{http.StatusNotFound, 10063, "Unknown application command"}
 	errMissingAccess      = &apiError{http.StatusForbidden, 50001, "Missing Access"}
+	errCannotMessageUser  = &apiError{http.StatusForbidden, 50007, "Cannot send messages to this user"}
 	errNotAuthorizedApp   = &apiError{http.StatusForbidden, 20012, "You are not authorized to perform this action on this application"}
 	errEmptyMessage       = &apiError{http.StatusBadRequest, 50006, "Cannot send an empty message"}
 	errAlreadyAcked       = &apiError{http.StatusBadRequest, 40060, "Interaction has already been acknowledged."}
@@ -64,6 +65,15 @@ func (s *Server) FailNext(route string, n, status int, retryAfter float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{route: route, left: n, status: status, retryAfter: retryAfter})
+}
+
+// CloseDirectMessages makes userID refuse direct messages from the bot, as
+// a member who turned them off for the server does: sending to their DM
+// channel answers 403 with code 50007.
+func (s *Server) CloseDirectMessages(userID string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closedDMs[userID] = true
 }
 
 // RateLimitGlobally makes the next n REST calls, whatever their route, fail
@@ -380,6 +390,9 @@ func (s *Server) createChannelMessage(w http.ResponseWriter, r *http.Request, ch
 	c, e := s.channelLocked(channelID)
 	if e != nil {
 		return writeError(w, e)
+	}
+	if c.typ == discordgo.ChannelTypeDM && s.closedDMs[c.userID] {
+		return writeError(w, errCannotMessageUser)
 	}
 	m := &message{id: s.newID(), channelID: channelID, guildID: c.guildID, created: time.Now().UTC()}
 	if e := s.applyLocked(m, f, files, true); e != nil {

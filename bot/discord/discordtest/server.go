@@ -103,6 +103,7 @@ type Server struct {
 	channels      map[string]*channel
 	users         map[string]*discordgo.User
 	dms           map[string]string
+	closedDMs     map[string]bool // users refusing direct messages
 	identifies    []Identify
 	resumes       int
 	heartbeats    int
@@ -161,6 +162,7 @@ func NewServer(opts ...Option) *Server {
 		channels:      make(map[string]*channel),
 		users:         make(map[string]*discordgo.User),
 		dms:           make(map[string]string),
+		closedDMs:     make(map[string]bool),
 		interactions:  make(map[string]*interaction),
 		messages:      make(map[string]*message),
 		commands:      make(map[string][]*discordgo.ApplicationCommand),
