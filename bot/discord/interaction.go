@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -95,9 +96,15 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction) {
 }
 
 func (a *Adapter) logSend(in *discordgo.Interaction, what string, err error) {
-	if alreadyAcked(err) {
+	var re *discordgo.RESTError
+	switch {
+	case alreadyAcked(err):
 		// Another delivery of the same interaction answered it.
 		a.log.Debug("interaction already acknowledged", "chat", in.ChannelID)
+		return
+	case errors.As(err, &re) && re.Message != nil && re.Message.Code == codeUnknownInteraction:
+		// Answered after Discord's three seconds: the member saw it fail.
+		a.log.Warn(what+": the interaction expired", "chat", in.ChannelID)
 		return
 	}
 	a.log.Error(what, "chat", in.ChannelID, "error", err)

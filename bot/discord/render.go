@@ -13,17 +13,16 @@ import (
 
 // Discord's limits.
 const (
-	maxContent      = 2000 // characters of a message's content
-	maxDescription  = 4096 // characters of an embed's description
-	maxEmbedTotal   = 6000 // characters of all embeds of a message
-	maxEmbeds       = 10
-	maxRows         = 5
-	maxRowButtons   = 5
-	maxButtonLabel  = 80
-	maxCustomID     = 100
-	embedColour     = 0x5865F2
-	zeroWidthSpace  = "\u200b"
-	embedSafetyRoom = 96 // room kept for escapes added after a split
+	maxContent     = 2000 // characters of a message's content
+	maxDescription = 4096 // characters of an embed's description
+	maxEmbedTotal  = 6000 // characters of all embeds of a message
+	maxEmbeds      = 10
+	maxRows        = 5
+	maxRowButtons  = 5
+	maxButtonLabel = 80
+	maxCustomID    = 100
+	embedColour    = 0x5865F2
+	zeroWidthSpace = "\u200b"
 )
 
 // message is one message to send, platform-ready.

@@ -22,7 +22,7 @@ func (m *Main) adapters(ctx context.Context) ([]func(context.Context) error, map
 		if m.Config.TelegramPublicURL != "" {
 			cfg.Webhook = &telegram.WebhookConfig{Listen: m.Config.TelegramWebhook, PublicURL: m.Config.TelegramPublicURL, SecretToken: m.Config.TelegramSecret}
 		}
-		a, err := telegram.New(ctx, cfg, m.Bot, m.Log.With("platform", "telegram"))
+		a, err := telegram.New(ctx, cfg, m.Bot, m.Log)
 		if err != nil {
 			return nil, nil, fmt.Errorf("telegram: %w", err)
 		}
@@ -31,7 +31,7 @@ func (m *Main) adapters(ctx context.Context) ([]func(context.Context) error, map
 		posters[consultation.Telegram] = a
 	}
 	if m.Config.DiscordToken != "" {
-		a, err := discord.New(ctx, discord.Config{Token: m.Config.DiscordToken, GuildID: m.Config.DiscordGuildID}, m.Bot, m.Log.With("platform", "discord"))
+		a, err := discord.New(ctx, discord.Config{Token: m.Config.DiscordToken, GuildID: m.Config.DiscordGuildID}, m.Bot, m.Log)
 		if err != nil {
 			return nil, nil, fmt.Errorf("discord: %w", err)
 		}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"sort"
 	"strings"
@@ -69,7 +70,9 @@ func ParseConfig(args []string, getenv func(string) string, stderr io.Writer) (C
 	c.TelegramAPIURL = env("TELEGRAM_API_URL", "https://api.telegram.org")
 	c.TelegramWebhook = getenv("TELEGRAM_WEBHOOK_LISTEN")
 	c.TelegramPublicURL = getenv("TELEGRAM_WEBHOOK_URL")
-	c.TelegramSecret = getenv("TELEGRAM_WEBHOOK_SECRET")
+	if c.TelegramSecret, err = secret(getenv, "TELEGRAM_WEBHOOK_SECRET"); err != nil {
+		return c, err
+	}
 	c.DiscordGuildID = getenv("DISCORD_GUILD_ID")
 	if c.Admins, err = parseAdmins(*admins); err != nil {
 		return c, err
@@ -90,6 +93,10 @@ func (c Config) validate() error {
 	}
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return fmt.Errorf("time zone %q: %w", c.TimeZone, err)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return fmt.Errorf("log level %q: want debug, info, warn or error", c.LogLevel)
 	}
 	if (c.TelegramPublicURL != "" || c.TelegramWebhook != "") && (c.TelegramPublicURL == "" || c.TelegramWebhook == "" || c.TelegramSecret == "") {
 		return errors.New("webhook mode needs TELEGRAM_WEBHOOK_URL, TELEGRAM_WEBHOOK_LISTEN and TELEGRAM_WEBHOOK_SECRET together")

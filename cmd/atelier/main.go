@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "members":
 		return runMembers(ctx, args, getenv, stdout, stderr)
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprintln(stdout, "usage: atelier [run] [flags] | demo | group FILE.csv | backup FILE | members import FILE.csv")
 		return nil
 	}

@@ -45,6 +45,9 @@ func TestParseConfig(t *testing.T) {
 		{"bad time zone", []string{"-tz", "Mars/Olympus"}, nil, nil, "time zone"},
 		{"webhook without secret", nil, map[string]string{"TELEGRAM_WEBHOOK_LISTEN": ":8443"}, nil, "TELEGRAM_WEBHOOK"},
 		{"stray argument", []string{"oops"}, nil, nil, "unexpected argument"},
+		{"bad log level", []string{"-log-level", "verbose"}, nil, nil, "log level"},
+		{"webhook secret from a file", nil, map[string]string{"TELEGRAM_WEBHOOK_URL": "https://example.org/hook", "TELEGRAM_WEBHOOK_LISTEN": ":8443",
+			"TELEGRAM_WEBHOOK_SECRET_FILE": tokenFile}, func(c Config) bool { return c.TelegramSecret == "123:abc" }, ""},
 		{"reminders default", nil, nil, func(c Config) bool {
 			return len(c.Reminders) == 2 && c.Reminders[0] == 24*time.Hour && c.Reminders[1] == 2*time.Hour
 		}, ""},
