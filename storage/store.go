@@ -358,8 +358,13 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, bound map[string]*sql.Stmt
 // run calls a request's function, turning a panic into an error so that one
 // faulty call cannot take the writer down. When it succeeds, its cache
 // fills join kept, for after the commit.
+//
+// The function's statements run without its caller's cancellation: a
+// statement interrupted by a cancelled context makes SQLite roll back the
+// whole transaction, the other calls of the batch included. A call whose
+// context has ended is refused before it starts (see commit).
 func (s *Store) run(r *request, tx *sql.Tx, bound map[string]*sql.Stmt, kept *[]func()) (err error) {
-	t := &sqlTx{ctx: r.ctx, tx: tx, stmts: s.wstmts, bound: bound, cache: s.cache}
+	t := &sqlTx{ctx: context.WithoutCancel(r.ctx), tx: tx, stmts: s.wstmts, bound: bound, cache: s.cache}
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("storage: panic in transaction: %v", p)

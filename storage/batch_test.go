@@ -75,3 +75,49 @@ func TestCacheIgnoresFailedCallOfBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCancelledCallKeepsBatch cancels one call's context while its
+// statements run, in a batch with two other calls: the others' writes
+// must commit, whatever becomes of that call.
+func TestCancelledCallKeepsBatch(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	state := func(key, value string) func(consultation.Tx) error {
+		return func(tx consultation.Tx) error { return tx.PutState(key, value) }
+	}
+	long, cancel := context.WithCancel(ctx)
+	defer cancel()
+	busy := func(tx consultation.Tx) error {
+		// One long write, interrupted halfway by the cancellation.
+		go func() { time.Sleep(5 * time.Millisecond); cancel() }()
+		_, err := tx.(*sqlTx).execSQL(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000)
+			INSERT INTO state (key, value) SELECT 'busy' || i, 'x' FROM n`)
+		return err
+	}
+	batch := []*request{
+		{ctx: ctx, fn: state("a", "1"), done: make(chan error, 1)},
+		{ctx: long, fn: busy, done: make(chan error, 1)},
+		{ctx: ctx, fn: state("c", "3"), done: make(chan error, 1)},
+	}
+	s.commit(batch)
+	for i, want := range []bool{true, false, true} {
+		if err := <-batch[i].done; want && err != nil {
+			t.Errorf("call %d = %v; want it committed", i, err)
+		}
+	}
+	err = s.View(ctx, func(tx consultation.Tx) error {
+		for key, want := range map[string]string{"a": "1", "c": "3"} {
+			if got, err := tx.State(key); err != nil || got != want {
+				t.Errorf("state %s = %q, %v; want %q", key, got, err, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
