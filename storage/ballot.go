@@ -111,14 +111,10 @@ func (t *sqlTx) SetElectorate(p consultation.Poll, memberIDs []int64) error {
 	if _, err := t.exec("electorate", `DELETE FROM electorates WHERE consultation_id = ? AND kind = ? AND number = ?`, p.ConsultationID, p.Kind, p.Number); err != nil {
 		return err
 	}
-	stmt, err := t.tx.PrepareContext(t.ctx, `INSERT INTO electorates (consultation_id, kind, number, member_id) VALUES (?, ?, ?, ?)`)
-	if err != nil {
-		return mapError(err, "electorate")
-	}
-	defer stmt.Close()
 	for _, id := range memberIDs {
-		if _, err := stmt.ExecContext(t.ctx, p.ConsultationID, p.Kind, p.Number, id); err != nil {
-			return mapError(err, "electorate")
+		if _, err := t.exec("electorate", `INSERT INTO electorates (consultation_id, kind, number, member_id) VALUES (?, ?, ?, ?)`,
+			p.ConsultationID, p.Kind, p.Number, id); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -3,8 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"io/fs"
-	"sort"
 	"testing"
 )
 
@@ -19,25 +17,8 @@ func OldDatabase(tb testing.TB, path, before string) *sql.DB {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	if _, err := db.ExecContext(ctx, `CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
+	if err := migrate(ctx, db, before); err != nil {
 		tb.Fatal(err)
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		if name >= "migrations/"+before {
-			break
-		}
-		body, err := migrations.ReadFile(name)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		if err := applyMigration(ctx, db, name, string(body)); err != nil {
-			tb.Fatalf("%s: %v", name, err)
-		}
 	}
 	return db
 }

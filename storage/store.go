@@ -3,7 +3,8 @@
 //
 // Durability: the database runs in WAL mode with synchronous=FULL, so a
 // transaction that has committed survives a crash of the process or of the
-// machine. Writes go through one connection; concurrent Update calls are
+// machine. Writes go through one goroutine and one connection at a time;
+// concurrent Update calls are
 // grouped into one SQLite transaction (group commit), each under its own
 // savepoint, and every caller learns its outcome only after that
 // transaction has committed. One fsync then serves many callers.
@@ -37,7 +38,7 @@ const defaultMaxBatch = 256
 type Store struct {
 	path     string
 	maxBatch int
-	writer   *sql.DB // one connection, BEGIN IMMEDIATE
+	writer   *sql.DB // BEGIN IMMEDIATE; used by the writer goroutine alone
 	reader   *sql.DB
 	wstmts   *stmtCache
 	rstmts   *stmtCache
@@ -113,7 +114,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("open %s: journal mode is %q, want wal", path, mode)
 	}
-	if err := migrate(ctx, s.writer); err != nil {
+	if err := migrate(ctx, s.writer, ""); err != nil {
 		s.writer.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
@@ -145,8 +146,29 @@ func (s *Store) Close() error {
 	return errors.Join(s.wstmts.close(), s.rstmts.close(), s.reader.Close(), s.writer.Close())
 }
 
-func migrate(ctx context.Context, db *sql.DB) error {
+// migrate applies the embedded migrations not yet recorded, in order, up
+// to but not including the one whose name starts with before ("" for all).
+// Those already applied are read once, so that opening an up-to-date
+// database starts no transaction per migration.
+func migrate(ctx context.Context, db *sql.DB, before string) error {
 	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)`); err != nil {
+		return err
+	}
+	applied := make(map[string]bool)
+	rows, err := db.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		applied[name] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return err
 	}
 	names, err := fs.Glob(migrations, "migrations/*.sql")
@@ -155,6 +177,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		if before != "" && name >= "migrations/"+before {
+			break
+		}
+		if applied[name] {
+			continue
+		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {
 			return err
@@ -346,12 +374,7 @@ func (s *Store) commit(batch []*request) {
 // exec runs a statement of the writer's own in tx, prepared once and bound
 // to tx once.
 func (s *Store) exec(ctx context.Context, tx *sql.Tx, bound map[string]*sql.Stmt, query string) error {
-	t := &sqlTx{ctx: ctx, tx: tx, stmts: s.wstmts, bound: bound}
-	st, err := t.stmt(query)
-	if err != nil {
-		return err
-	}
-	_, err = st.ExecContext(ctx)
+	_, err := (&sqlTx{ctx: ctx, tx: tx, stmts: s.wstmts, bound: bound}).execSQL(query)
 	return err
 }
 

@@ -61,9 +61,6 @@ func (c *stmtCache) close() error {
 }
 
 func (t *sqlTx) stmt(query string) (*sql.Stmt, error) {
-	if t.stmts == nil {
-		return t.tx.PrepareContext(t.ctx, query)
-	}
 	if s, ok := t.bound[query]; ok {
 		return s, nil
 	}
@@ -74,9 +71,7 @@ func (t *sqlTx) stmt(query string) (*sql.Stmt, error) {
 	// Bound without the caller's context: in a batch, the binding serves
 	// the calls after this one, whose contexts are their own.
 	b := t.tx.StmtContext(context.Background(), s)
-	if t.bound != nil {
-		t.bound[query] = b
-	}
+	t.bound[query] = b
 	return b, nil
 }
 
@@ -86,9 +81,6 @@ type errRow struct{ err error }
 func (r errRow) Scan(...any) error { return r.err }
 
 func (t *sqlTx) queryRow(query string, args ...any) interface{ Scan(...any) error } {
-	if t.stmts == nil {
-		return t.tx.QueryRowContext(t.ctx, query, args...)
-	}
 	s, err := t.stmt(query)
 	if err != nil {
 		return errRow{err}
@@ -97,9 +89,6 @@ func (t *sqlTx) queryRow(query string, args ...any) interface{ Scan(...any) erro
 }
 
 func (t *sqlTx) query(query string, args ...any) (*sql.Rows, error) {
-	if t.stmts == nil {
-		return t.tx.QueryContext(t.ctx, query, args...)
-	}
 	s, err := t.stmt(query)
 	if err != nil {
 		return nil, err
@@ -108,9 +97,6 @@ func (t *sqlTx) query(query string, args ...any) (*sql.Rows, error) {
 }
 
 func (t *sqlTx) execSQL(query string, args ...any) (sql.Result, error) {
-	if t.stmts == nil {
-		return t.tx.ExecContext(t.ctx, query, args...)
-	}
 	s, err := t.stmt(query)
 	if err != nil {
 		return nil, err
