@@ -48,14 +48,7 @@ func (s *Service) Export(ctx context.Context, a Actor, cid int64) (*Export, erro
 		return nil, err
 	}
 	var out *Export
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
-			return err
-		}
-		c, err := tx.Consultation(cid)
-		if err != nil {
-			return err
-		}
+	_, err := s.organise(ctx, a, cid, func(tx Tx, m *Member, c *Consultation) error {
 		out = &Export{Consultation: c}
 		ideas, err := tx.Ideas(cid)
 		if err != nil {

@@ -657,16 +657,12 @@ func cleanTitle(title string) (string, error) {
 
 // SubmitIdea records a verified member's idea in a collecting consultation.
 func (s *Service) SubmitIdea(ctx context.Context, a Actor, cid, groupID int64, text string) (*Idea, error) {
-	text = cleanText(text)
-	n := utf8.RuneCountInString(text)
-	if n < MinIdeaLen {
-		return nil, Errorf(EINVALID, "idea_too_short", "an idea has at least %d characters", MinIdeaLen)
-	}
-	if n > MaxIdeaLen {
-		return nil, Errorf(EINVALID, "idea_too_long", "an idea has at most %d characters (this one has %d)", MaxIdeaLen, n)
+	text, err := ideaText(text)
+	if err != nil {
+		return nil, err
 	}
 	var idea *Idea
-	err := s.update(ctx, a, func(tx Tx, m *Member) error {
+	err = s.update(ctx, a, func(tx Tx, m *Member) error {
 		c, err := collecting(tx, m, cid)
 		if err != nil {
 			return err
@@ -674,6 +670,12 @@ func (s *Service) SubmitIdea(ctx context.Context, a Actor, cid, groupID int64, t
 		idea = &Idea{ConsultationID: c.ID, AuthorID: m.ID, GroupID: groupID, Text: text, CreatedAt: s.clock.Now()}
 		return tx.CreateIdea(idea)
 	})
+	return s.indexed(idea, err)
+}
+
+// indexed tells the similarity index, if any, about an idea once its
+// transaction has committed (err is nil).
+func (s *Service) indexed(idea *Idea, err error) (*Idea, error) {
 	if err == nil && s.similarity != nil {
 		s.similarity.Added(idea)
 	}
@@ -736,15 +738,8 @@ func (s *Service) GroupIdeas(ctx context.Context, a Actor, cid int64, numbers []
 	}
 	var p *Proposal
 	err = s.update(ctx, a, func(tx Tx, m *Member) error {
-		if err := mustOrganise(m); err != nil {
+		if _, err := organising(tx, m, cid); err != nil {
 			return err
-		}
-		c, err := tx.Consultation(cid)
-		if err != nil {
-			return err
-		}
-		if !inPhase(c, Collecting, Grouping) {
-			return wrongPhase(c, Collecting, Grouping)
 		}
 		p, err = s.groupIdeas(tx, m, cid, numbers, title)
 		return err
@@ -771,7 +766,7 @@ func (s *Service) groupIdeas(tx Tx, m *Member, cid int64, numbers []int, title s
 		}
 	}
 	p.Ideas = ideas
-	return p, tx.AppendAudit(&AuditEntry{At: now, ActorID: m.ID, Action: ActGroup, ConsultationID: cid, Detail: "P" + strconv.Itoa(p.Number) + " ← " + joinNumbers(numbers)})
+	return p, tx.AppendAudit(&AuditEntry{At: now, ActorID: m.ID, Action: ActGroup, ConsultationID: cid, Detail: "P" + strconv.Itoa(p.Number) + " ← " + joinNumbers(numbers, " ")})
 }
 
 // groupable loads ideas by number and checks that each exists, stands, and
@@ -803,12 +798,12 @@ func (s *Service) groupable(tx Tx, cid int64, numbers []int, keep int64) ([]*Ide
 	return ideas, nil
 }
 
-func joinNumbers(ns []int) string {
+func joinNumbers(ns []int, sep string) string {
 	s := make([]string, len(ns))
 	for i, n := range ns {
 		s[i] = "#" + strconv.Itoa(n)
 	}
-	return strings.Join(s, " ")
+	return strings.Join(s, sep)
 }
 
 // Ungroup deletes a proposal; its ideas become ungrouped. Organisers only,
@@ -855,11 +850,11 @@ func (s *Service) RenameProposal(ctx context.Context, a Actor, cid int64, number
 // the consultation is collecting or grouping ideas.
 func (s *Service) editProposal(ctx context.Context, a Actor, cid int64, number int, fn func(Tx, *Member, *Proposal) error) (*Proposal, error) {
 	var p *Proposal
-	_, err := s.organise(ctx, a, cid, func(tx Tx, m *Member, c *Consultation) error {
-		var err error
-		if !inPhase(c, Collecting, Grouping) {
-			return wrongPhase(c, Collecting, Grouping)
+	err := s.update(ctx, a, func(tx Tx, m *Member) error {
+		if _, err := organising(tx, m, cid); err != nil {
+			return err
 		}
+		var err error
 		if p, err = proposal(tx, cid, number); err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -286,10 +285,7 @@ func (s *Service) ConfirmIdea(ctx context.Context, a Actor, token string) (*Idea
 		}
 		return tx.DeletePendingIdea(token)
 	})
-	if err == nil && s.similarity != nil {
-		s.similarity.Added(idea)
-	}
-	return idea, err
+	return s.indexed(idea, err)
 }
 
 // SupportInstead drops a held submission and records its author's support
@@ -476,6 +472,8 @@ func organiserView(cl Cluster, earlier []*Suggestion) (Cluster, bool) {
 	return Cluster{Numbers: nums, Title: title}, true
 }
 
+// organising checks that m may change the ideas and proposals of
+// consultation cid: an organiser, while ideas are collected or grouped.
 func organising(tx Tx, m *Member, cid int64) (*Consultation, error) {
 	if err := mustOrganise(m); err != nil {
 		return nil, err
@@ -595,10 +593,4 @@ func (s *Service) DismissSuggestion(ctx context.Context, a Actor, token string) 
 }
 
 // JoinNumbers formats idea numbers as "#1, #4".
-func JoinNumbers(ns []int) string {
-	s := make([]string, len(ns))
-	for i, n := range ns {
-		s[i] = "#" + strconv.Itoa(n)
-	}
-	return strings.Join(s, ", ")
-}
+func JoinNumbers(ns []int) string { return joinNumbers(ns, ", ") }
