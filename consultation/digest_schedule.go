@@ -11,8 +11,7 @@ import (
 // have not chosen one: Mondays at 09:00 in the group's time zone.
 const DefaultDigestSpec = "0 9 * * MON"
 
-// DigestLookback is the period of /digest, and of a scheduled digest
-// with no earlier time to count from.
+// DigestLookback is the period /digest covers.
 const DigestLookback = 7 * 24 * time.Hour
 
 // maxDigestSpec bounds the length of a stored schedule.
@@ -98,15 +97,15 @@ func (s *Service) SetDigestSchedule(ctx context.Context, a Actor, groupID int64,
 		if err := tx.PutDigestSchedule(d); err != nil {
 			return err
 		}
-		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: "digest_schedule", Detail: spec})
+		return tx.AppendAudit(&AuditEntry{At: s.clock.Now(), ActorID: m.ID, Action: ActDigestSchedule, Detail: spec})
 	})
 	return d, err
 }
 
 // SendDigest records the group's digest scheduled at: when the schedule
 // still counts from after (nothing recorded it meanwhile), it gathers the
-// digest from after (the last digest's time, or the group's creation; else
-// DigestLookback before at) until at and,
+// digest from after (the last digest's time, or the group's creation)
+// until at and,
 // unless it is empty, writes it to the outbox, in the same transaction
 // that makes at the last digest's time. Several missed times are caught
 // up by one call with the latest: one digest covers them all. SendDigest
@@ -122,10 +121,7 @@ func (s *Service) SendDigest(ctx context.Context, groupID int64, after, at time.
 		if !d.After().Equal(after) || !at.After(after) {
 			return nil
 		}
-		since := d.After()
-		if since.IsZero() {
-			since = at.Add(-DigestLookback)
-		}
+		since := after
 		dg, err := buildDigest(tx, groupID, since, at)
 		if err != nil {
 			return err

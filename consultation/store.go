@@ -81,7 +81,6 @@ type Tx interface {
 	UpdateRound(r *Round) error
 	PutRating(r Rating) error // insert or replace (round, proposal, voter)
 	Ratings(roundID int64, voter string) ([]Rating, error)
-	Rating(roundID, proposalID int64, voter string) (Rating, error)
 	RatingCounts(roundID int64) ([]RatingCount, error)
 	// RoundRatings returns every rating of a round, under its stored
 	// pseudonym, for exports (which re-pseudonymise them).

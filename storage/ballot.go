@@ -61,13 +61,6 @@ func (t *sqlTx) ratings(where string, args ...any) ([]consultation.Rating, error
 	return out, mapError(rows.Err(), "ratings")
 }
 
-// Rating implements consultation.Tx.
-func (t *sqlTx) Rating(roundID, proposalID int64, voter string) (consultation.Rating, error) {
-	r := consultation.Rating{RoundID: roundID, ProposalID: proposalID, Voter: voter}
-	err := t.queryRow(`SELECT impact, effort FROM ratings WHERE round_id = ? AND voter = ? AND proposal_id = ?`, roundID, voter, proposalID).Scan(&r.Impact, &r.Effort)
-	return r, mapError(err, "rating")
-}
-
 // RatingCounts implements consultation.Tx. Triggers keep the counts as
 // ratings change (migration 0011).
 func (t *sqlTx) RatingCounts(roundID int64) ([]consultation.RatingCount, error) {

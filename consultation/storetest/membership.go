@@ -212,8 +212,8 @@ func testRenameVoter(t *testing.T, s consultation.Store) {
 		if err := tx.RenameVoter(r.ID, "old", "new"); err != nil {
 			return err
 		}
-		if got, err := tx.Rating(r.ID, p.ID, "new"); err != nil || got.Impact != 4 {
-			t.Errorf("Rating(new) = %+v, %v", got, err)
+		if got, err := tx.Ratings(r.ID, "new"); err != nil || len(got) != 1 || got[0].Impact != 4 {
+			t.Errorf("Ratings(new) = %+v, %v", got, err)
 		}
 		if err := tx.PutRating(consultation.Rating{RoundID: r.ID, ProposalID: p.ID, Voter: "another", Impact: 1, Effort: consultation.DontKnow}); err != nil {
 			return err

@@ -307,14 +307,12 @@ func testRatings(t *testing.T, s consultation.Store) {
 		put("v3", consultation.DontKnow, 3)
 		put("v4", 2, 0)
 		mine, err := tx.Ratings(r.ID, "v1")
-		if err != nil || len(mine) != 1 || mine[0].Effort != 1 {
-			t.Errorf("Ratings(v1) = %v, %v", mine, err)
+		if err != nil || len(mine) != 1 || mine[0].ProposalID != p.ID || mine[0].Impact != 5 || mine[0].Effort != 1 {
+			t.Errorf("Ratings(v1) = %v, %v; want the replaced rating", mine, err)
 		}
-		if one, err := tx.Rating(r.ID, p.ID, "v1"); err != nil || one.Impact != 5 || one.Effort != 1 {
-			t.Errorf("Rating(v1) = %+v, %v", one, err)
+		if none, err := tx.Ratings(r.ID, "nobody"); err != nil || len(none) != 0 {
+			t.Errorf("Ratings(nobody) = %v, %v; want none", none, err)
 		}
-		_, err = tx.Rating(r.ID, p.ID, "nobody")
-		wantCode(t, err, consultation.ENOTFOUND)
 		counts, err := tx.RatingCounts(r.ID)
 		if err != nil {
 			return err
