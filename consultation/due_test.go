@@ -125,7 +125,7 @@ func TestDueRunsConsultationByDeadlines(t *testing.T) {
 	}
 	log, err := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1)
 	if err != nil || len(log) != 1 || log[0].ActorID != 0 || log[0].Action != consultation.ActPhase || log[0].Detail != "deadline: collecting → grouping" {
-		t.Errorf("last audit entry = %+v, %v; want the system's deadline move", log[0], err)
+		t.Errorf("last audit entries = %+v, %v; want the system's deadline move", log, err)
 	}
 
 	// Grouping with no proposal waits for an organiser, recording nothing.
@@ -137,7 +137,7 @@ func TestDueRunsConsultationByDeadlines(t *testing.T) {
 		t.Errorf("announcements = %q; want none", got)
 	}
 	if log, _ := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1); len(log) != 1 || log[0].ActorID == 0 {
-		t.Errorf("last audit entry = %+v; want the organiser's deadline, nothing from the system", log[0])
+		t.Errorf("last audit entries = %+v; want the organiser's deadline, nothing from the system", log)
 	}
 	f.must(f.svc.GroupIdeas(f.ctx, f.alice, f.cid, []int{1}, "Covoiturage"))
 	c = f.due(1, consultation.Evaluating)

@@ -157,4 +157,11 @@ func TestPost(t *testing.T) {
 	if got := out.String(); got != "! line 1: no button #2 in nimes\n" {
 		t.Errorf("pressing a missing button printed %q", got)
 	}
+	out.Reset()
+	c.Line(context.Background(), 2, "bob@nimes: #1")
+	// There is no consultation 1: the bot answers that the button is not
+	// valid, which shows the press reached it.
+	if got := out.String(); got != "(notice → bob) Ce bouton n'est pas valide.\n" {
+		t.Errorf("pressing the posted button printed %q; want the bot's answer", got)
+	}
 }

@@ -134,12 +134,16 @@ func TestMembersImportRefusesBadFiles(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := filepath.Join(t.TempDir(), "atelier.db")
+			if _, err := importRoster(t, db, writeFile(t, t.TempDir(), "good.csv", "number;name\n7;Zoé\n")); err != nil {
+				t.Fatal(err)
+			}
+			before, beforeAudit := rosterOf(t, db)
 			_, err := importRoster(t, db, writeFile(t, dir, "bad.csv", tc.body))
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("import = %v; want an error containing %q", err, tc.want)
 			}
-			if got, audit := rosterOf(t, db); len(got) != 0 || len(audit) != 0 {
-				t.Errorf("a refused import wrote %+v, %+v", got, audit)
+			if got, audit := rosterOf(t, db); len(got) != len(before) || got["7"] != before["7"] || len(audit) != len(beforeAudit) {
+				t.Errorf("a refused import changed the roster to %+v, %d audit entries; want %+v, %d", got, len(audit), before, len(beforeAudit))
 			}
 		})
 	}
