@@ -137,10 +137,6 @@ func New(svc *consultation.Service, cfg Config, log *slog.Logger) *Bot {
 	return &Bot{svc: svc, cfg: cfg, log: log}
 }
 
-// Lang returns the language for a platform language code, falling back
-// to the configured default.
-func (b *Bot) Lang(code string) Lang { return ParseLang(code, b.cfg.Locale) }
-
 // Service returns the domain service the bot calls.
 func (b *Bot) Service() *consultation.Service { return b.svc }
 
@@ -187,7 +183,8 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 	}
 	if key != "" && !press {
 		// An action that changed something marked the event in its own
-		// transaction; only the others need a write here.
+		// transaction; only the others need a write here, and a read
+		// costs less than a synced write.
 		seen, err := b.svc.Seen(ctx, key)
 		if err == nil && !seen {
 			_, err = b.svc.MarkEvent(ctx, key)

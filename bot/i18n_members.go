@@ -23,8 +23,6 @@ func init() {
 		"help.claim":   {"<code> : devenir le premier admin (code affiché dans le journal au démarrage)", "<code>: become the first admin (code shown in the log at start)"},
 		"usage.invite": {"Exemples : /inviter · /inviter 10 · /inviter 5 sympathisant (1 à 50 codes ; rôle membre ou sympathisant)", "Examples: /invite · /invite 10 · /invite 5 supporter (1 to 50 codes; role member or supporter)"},
 		"usage.join":   {"Exemples : /rejoindre ABCDE-FGHJK (le code reçu d'un·e organisateur·rice) · /rejoindre 123456 (votre numéro d'adhérent·e), en message privé au bot", "Examples: /join ABCDE-FGHJK (the code an organiser gave you) · /join 123456 (your membership number), in a private message to the bot"},
-		"usage.link":   {"Exemples : /lier (donne un code) · /lier ABCDE-FGHJK (depuis l'autre compte)", "Examples: /link (gives a code) · /link ABCDE-FGHJK (from the other account)"},
-		"usage.unlink": {"Exemple : /delier, depuis le compte à détacher", "Example: /unlink, from the account to detach"},
 		"usage.claim":  {"Exemple : /claim ABCDE-FGHJK (le code affiché dans le journal du bot), en message privé au bot", "Example: /claim ABCDE-FGHJK (the code shown in the bot's log), in a private message to the bot"},
 
 		"role.supporter":     {"sympathisant·e", "supporter"},
@@ -62,7 +60,6 @@ func init() {
 		"err.roster_taken":          {"Ce numéro est déjà attribué à un·e autre membre : rien n'a changé. Refusez cette demande, ou vérifiez avec les personnes concernées.", "This number already belongs to another member: nothing changed. Reject this claim, or check with the people concerned."},
 
 		"help.export":       {"les idées, propositions, résultats et notes anonymisées en fichiers (en privé)", "ideas, proposals, results and anonymised ratings as files (in private)"},
-		"usage.export":      {"Exemple : /exporter, dans le groupe de la consultation", "Example: /export, in the consultation's group"},
 		"export.done":       {"📦 Export de « %s » : %d idées, %d propositions, %d notes.", "📦 Export of “%s”: %d ideas, %d proposals, %d ratings."},
 		"export.pseudonyms": {"Les notes portent un pseudonyme propre à cet export : on ne peut ni relier deux exports, ni retrouver qui a noté quoi.", "Ratings carry a pseudonym made for this export alone: two exports cannot be joined, and nobody can tell who rated what."},
 

@@ -7,7 +7,6 @@ func init() {
 		"help.support":  {"<n> : soutenir l'idée d'un·e autre membre", "<n>: support another member's idea"},
 		"help.suggest":  {"regroupements suggérés d'idées proches", "suggested groups of similar ideas"},
 		"usage.support": {"Exemple : /soutenir 12 (le numéro de l'idée)", "Example: /support 12 (the idea's number)"},
-		"usage.suggest": {"Exemple : /suggestions", "Example: /suggest"},
 
 		"near.title":  {"🔎 Votre idée ressemble à des idées déjà envoyées — elle n'est pas encore enregistrée :", "🔎 Your idea looks like ideas already sent — it is not recorded yet:"},
 		"near.choose": {"Soutenez l'une d'elles plutôt que d'en ajouter une presque pareille, ou envoyez la vôtre quand même.", "Support one of them rather than adding a near copy, or send yours anyway."},
