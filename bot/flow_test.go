@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -30,10 +31,8 @@ func dataFor(p int, axis string, v int) string {
 	if v == consultation.DontKnow {
 		v = 0
 	}
-	return "r_1_1_" + itoa(p) + "_" + axis + "_" + itoa(v)
+	return "r_1_1_" + strconv.Itoa(p) + "_" + axis + "_" + strconv.Itoa(v)
 }
-
-func itoa(n int) string { return strings.TrimSpace(strings.Repeat(" ", 0) + string(rune('0'+n))) }
 
 func TestSecretBallotAndResults(t *testing.T) {
 	h := newHarness(t, "fr")

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -75,18 +76,10 @@ func TestTextSplit(t *testing.T) {
 		t.Error("Split lost the style of the first span")
 	}
 	// One enormous line is cut inside, between runes.
-	huge := bot.Plain(string(make([]rune, 0)) + stringsRepeat("é", 1000))
+	huge := bot.Plain(strings.Repeat("é", 1000))
 	for _, p := range huge.Split(300) {
 		if p.Len() > 300 {
 			t.Errorf("part of %d runes", p.Len())
 		}
 	}
-}
-
-func stringsRepeat(s string, n int) string {
-	out := ""
-	for i := 0; i < n; i++ {
-		out += s
-	}
-	return out
 }

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -106,19 +107,10 @@ func firstDiff(got, want string) string {
 			b = w[i]
 		}
 		if !bytes.Equal(a, b) {
-			return "line " + itoa(i+1) + "\n got: " + string(a) + "\nwant: " + string(b)
+			return "line " + strconv.Itoa(i+1) + "\n got: " + string(a) + "\nwant: " + string(b)
 		}
 	}
 	return ""
-}
-
-func itoa(n int) string {
-	var b []byte
-	for n > 0 || len(b) == 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
 }
 
 func TestRunStopsWithContext(t *testing.T) {
