@@ -329,9 +329,10 @@ func splitText(t bot.Text) []bot.Text {
 	var cut func(t bot.Text, runes int)
 	cut = func(t bot.Text, runes int) {
 		for _, p := range t.Split(runes) {
+			s := p.String()
 			switch {
-			case strings.TrimSpace(p.String()) == "":
-			case utf16Len(p.String()) > maxText && runes > 1:
+			case strings.TrimSpace(s) == "":
+			case utf16Len(s) > maxText && runes > 1:
 				cut(p, runes/2)
 			default:
 				out = append(out, p)
