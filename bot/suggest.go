@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 
@@ -260,31 +259,17 @@ func (b *Bot) notifyAuthors(r *request, p *consultation.Proposal) []Reply {
 		}
 		mine[i.AuthorID] = append(mine[i.AuthorID], i.Number)
 	}
-	def := b.cfg.Locale
-	if r.group != nil {
-		def = r.group.Locale
-	}
 	var out []Reply
 	for _, id := range authors {
-		ids, err := b.svc.Identities(r.ctx, id)
-		if err != nil {
-			b.log.Error("notify author", "platform", r.ev.Platform, "error", err)
-			continue
-		}
-		at := slices.IndexFunc(ids, func(x consultation.Identity) bool { return x.Platform == r.ev.Platform })
-		if at < 0 {
-			continue
-		}
-		lang := ParseLang(def, def)
-		if m, err := b.svc.Member(r.ctx, id); err == nil && m.Lang != "" {
-			lang = ParseLang(m.Lang, def)
-		}
 		nums := mine[id]
-		text := lang.T("notify.grouped", consultation.JoinNumbers(nums), p.Number, p.Title)
+		key := "notify.grouped"
 		if len(nums) > 1 {
-			text = lang.T("notify.grouped_many", consultation.JoinNumbers(nums), p.Number, p.Title)
+			key = "notify.grouped_many"
 		}
-		out = append(out, Reply{To: Direct, UserID: ids[at].UserID, Text: Plain(text), Quotes: true})
+		for _, rep := range b.direct(r, id, key, consultation.JoinNumbers(nums), p.Number, p.Title) {
+			rep.Quotes = true // the proposal's title is an organiser's words
+			out = append(out, rep)
+		}
 	}
 	return out
 }
