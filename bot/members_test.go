@@ -620,3 +620,25 @@ func TestSupportersVoteWhenTheConsultationAllowsIt(t *testing.T) {
 		t.Errorf("late supporter's rating = %q; want the electorate refusal", got)
 	}
 }
+
+func TestLinkRefusedWhenBothVoted(t *testing.T) {
+	mh := newMemberHarness(t, "en")
+	mh.setup()
+	code := codesIn(t, mh.say("alice", "", "/invite"), 1)[0]
+	mh.tg("tg-bob", "dm", "/join "+code, "")
+	mh.say("alice", "", "/poll open")
+	mh.say("alice", "", "/poll close")
+	if got := mh.say("alice", "", "/synthesis vote"); !strings.Contains(got, "vote") {
+		t.Fatalf("/synthesis vote = %q", got)
+	}
+	mh.press("bob", "dm", "v_1_y")
+	mh.tg("tg-bob", "dm", "", "v_1_n")
+	lc := codesIn(t, mh.say("bob", "dm", "/link"), 1)[0]
+	before, snap := mh.roster(), mh.snapshot()
+	if got := mh.tg("tg-bob", "dm", "/link "+lc, ""); !strings.Contains(got, "would count your vote twice") {
+		t.Errorf("/link with two votes = %q", got)
+	}
+	if mh.roster() != before || mh.snapshot() != snap {
+		t.Error("a refused link changed something")
+	}
+}

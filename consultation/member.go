@@ -90,6 +90,11 @@ type Member struct {
 	Muted bool
 }
 
+// verify makes m a verified member as of at, on the word of member by.
+func (m *Member) verify(at time.Time, by int64) {
+	m.Status, m.VerifiedAt, m.VerifiedBy = Verified, at, by
+}
+
 // IsVerified reports whether m counts as a member of the organisation.
 func (m *Member) IsVerified() bool { return m.Status == Verified }
 

@@ -225,7 +225,7 @@ func (s *Service) Join(ctx context.Context, a Actor, code string) (*Member, erro
 		case Verified:
 			return Errorf(ECONFLICT, "already_member", "you are already a verified member")
 		}
-		m.Status, m.VerifiedAt, m.VerifiedBy = Verified, now, c.MemberID
+		m.verify(now, c.MemberID)
 		if m.Role.rank() <= RoleMember.rank() {
 			m.Role = c.Role
 		}
@@ -332,7 +332,7 @@ func merge(tx Tx, x, y *Member) (*Member, error) {
 		switch {
 		case errG != nil:
 		case errK == nil:
-			return nil, Errorf(ECONFLICT, "link_both_rated", "both accounts voted on the synthesis of %q", c.Title)
+			return nil, Errorf(ECONFLICT, "link_both_voted", "both accounts voted on the synthesis of %q", c.Title)
 		default:
 			if err := tx.RenameVote(c.ID, pg, pk); err != nil {
 				return nil, err
@@ -343,7 +343,7 @@ func merge(tx Tx, x, y *Member) (*Member, error) {
 	case gone.Status == Suspended:
 		keep.Status = Suspended
 	case keep.Status == Unverified && gone.Status == Verified:
-		keep.Status, keep.VerifiedAt, keep.VerifiedBy = Verified, gone.VerifiedAt, gone.VerifiedBy
+		keep.verify(gone.VerifiedAt, gone.VerifiedBy)
 	}
 	if gone.Role.rank() > keep.Role.rank() {
 		keep.Role = gone.Role

@@ -309,7 +309,7 @@ func (s *Service) ConfirmClaim(ctx context.Context, a Actor, id int64) (*RosterC
 			return err
 		}
 		if t.Status == Unverified {
-			t.Status, t.VerifiedAt, t.VerifiedBy = Verified, now, m.ID
+			t.verify(now, m.ID)
 			if err := tx.UpdateMember(t); err != nil {
 				return err
 			}

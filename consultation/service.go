@@ -361,7 +361,7 @@ func (s *Service) Verify(ctx context.Context, a Actor, targetID int64) (*Member,
 			return Errorf(ECONFLICT, "already_verified", "%s is already verified", t.Name)
 		}
 		now := s.clock.Now()
-		t.Status, t.VerifiedAt, t.VerifiedBy = Verified, now, m.ID
+		t.verify(now, m.ID)
 		if err := tx.UpdateMember(t); err != nil {
 			return err
 		}
@@ -391,7 +391,7 @@ func (s *Service) SetRole(ctx context.Context, a Actor, targetID int64, r Role) 
 		now := s.clock.Now()
 		t.Role = r
 		if t.Status != Verified {
-			t.Status, t.VerifiedAt, t.VerifiedBy = Verified, now, m.ID
+			t.verify(now, m.ID)
 		}
 		if err := tx.UpdateMember(t); err != nil {
 			return err
