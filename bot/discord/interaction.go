@@ -191,13 +191,13 @@ func ideaModal(l bot.Lang) *discordgo.InteractionResponse {
 		Type: discordgo.InteractionResponseModal,
 		Data: &discordgo.InteractionResponseData{
 			CustomID: ideaModalID,
-			Title:    local(l, "modal.title"),
+			Title:    l.T("idea_form.title"),
 			Components: []discordgo.MessageComponent{discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 				discordgo.TextInput{
 					CustomID:    ideaFieldID,
-					Label:       local(l, "modal.label"),
+					Label:       l.T("idea_form.label"),
 					Style:       discordgo.TextInputParagraph,
-					Placeholder: local(l, "modal.placeholder"),
+					Placeholder: l.T("idea_form.placeholder"),
 					Required:    true,
 					MinLength:   1,
 					MaxLength:   maxIdeaInput,

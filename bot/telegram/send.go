@@ -98,10 +98,7 @@ func (a *Adapter) direct(ctx context.Context, r bot.Reply) {
 // private chat with the bot and replays the reply there.
 func (a *Adapter) offerPrivate(ctx context.Context, in *incoming, r bot.Reply) {
 	l := in.lang()
-	msg, label := "Ouvrez notre conversation privée pour voir ceci", "Ouvrir la conversation"
-	if l == bot.English {
-		msg, label = "Open our private chat to see this", "Open the chat"
-	}
+	msg, label := l.T("private.offer"), l.T("button.open_chat")
 	var t bot.Text
 	if in.from.Username != "" {
 		t.Add(bot.Normal, "@"+in.from.Username+" ")
