@@ -234,6 +234,7 @@ var catalog = map[string][2]string{
 	"err.poll_closed":        {"Cette évaluation est fermée : ce bouton ne sert plus.", "This evaluation is closed: this button no longer works."},
 	"err.not_in_electorate":  {"Vous avez été vérifié·e après l'ouverture de ce vote : vous ne pouvez pas y participer, mais vous pourrez participer aux suivants.", "You were verified after this poll opened: you cannot take part in it, but you can in the next ones."},
 	"err.score_range":        {"Une note va de %d à %d.", "A rating goes from %d to %d."},
+	"err.bad_axis":           {"Ce bouton ne note ni l'impact ni l'effort : rouvrez votre bulletin avec /noter.", "This button rates neither impact nor effort: open your ballot again with /rate."},
 	"err.results_hidden":     {"Les notes restent cachées jusqu'à la clôture de l'évaluation, pour que personne ne soit influencé. Seule la participation est visible : /sondage", "Scores stay hidden until the evaluation closes, so nobody is swayed. Only turnout is shown: /poll"},
 	"err.no_results":         {"Aucune évaluation n'a encore eu lieu.", "No evaluation has taken place yet."},
 	"err.vote_closed":        {"Le vote d'adoption n'est pas ouvert.", "The adoption vote is not open."},
