@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"errors"
 	"time"
 
 	"atelier/consultation"
@@ -30,22 +31,41 @@ func (t *sqlTx) UpdateRound(r *consultation.Round) error {
 	return updated(res, err, "round")
 }
 
-// PutRating implements consultation.Tx.
+// PutRating implements consultation.Tx. A voter's ratings are kept under
+// the round's number for their ballot (migration 0014), looked up by the
+// statement that writes the rating; a voter's first rating finds no ballot,
+// writes nothing, and numbers one after the round's last before writing
+// again.
 func (t *sqlTx) PutRating(r consultation.Rating) error {
-	_, err := t.exec("rating", `INSERT INTO ratings (round_id, voter, proposal_id, impact, effort) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (round_id, voter, proposal_id) DO UPDATE SET impact = excluded.impact, effort = excluded.effort`,
-		r.RoundID, r.Voter, r.ProposalID, r.Impact, r.Effort)
-	return err
+	for range 2 {
+		res, err := t.exec("rating", `INSERT INTO ratings (round_id, ballot, proposal_id, impact, effort)
+			SELECT round_id, number, ?, ?, ? FROM ballots WHERE round_id = ? AND voter = ?
+			ON CONFLICT (round_id, ballot, proposal_id) DO UPDATE SET impact = excluded.impact, effort = excluded.effort`,
+			r.ProposalID, r.Impact, r.Effort, r.RoundID, r.Voter)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n > 0 {
+			return mapError(err, "rating")
+		}
+		if _, err := t.exec("ballot", `INSERT INTO ballots (round_id, voter, number)
+			SELECT ?, ?, coalesce(max(number), 0) + 1 FROM ballots WHERE round_id = ?`, r.RoundID, r.Voter, r.RoundID); err != nil {
+			return err
+		}
+	}
+	return mapError(errors.New("rating written to no ballot"), "rating")
 }
 
 // Ratings implements consultation.Tx.
 func (t *sqlTx) Ratings(roundID int64, voter string) ([]consultation.Rating, error) {
-	return t.ratings(`WHERE round_id = ? AND voter = ? ORDER BY proposal_id`, roundID, voter)
+	return t.ratings(`WHERE b.round_id = ? AND b.voter = ? ORDER BY r.proposal_id`, roundID, voter)
 }
 
-// ratings reads the ratings a WHERE clause selects.
+// ratings reads the ratings a WHERE clause selects, with their voters'
+// pseudonyms as b.voter.
 func (t *sqlTx) ratings(where string, args ...any) ([]consultation.Rating, error) {
-	rows, err := t.query(`SELECT round_id, proposal_id, voter, impact, effort FROM ratings `+where, args...)
+	rows, err := t.query(`SELECT r.round_id, r.proposal_id, b.voter, r.impact, r.effort
+		FROM ballots b JOIN ratings r ON r.round_id = b.round_id AND r.ballot = b.number `+where, args...)
 	if err != nil {
 		return nil, mapError(err, "ratings")
 	}
@@ -82,7 +102,8 @@ func (t *sqlTx) RatingCounts(roundID int64) ([]consultation.RatingCount, error) 
 
 // Raters implements consultation.Tx.
 func (t *sqlTx) Raters(roundID int64) (map[string]int, error) {
-	rows, err := t.query(`SELECT voter, count(*) FROM ratings WHERE round_id = ? AND impact <> 0 AND effort <> 0 GROUP BY voter`, roundID)
+	rows, err := t.query(`SELECT b.voter, count(*) FROM ballots b JOIN ratings r ON r.round_id = b.round_id AND r.ballot = b.number
+		WHERE b.round_id = ? AND r.impact <> 0 AND r.effort <> 0 GROUP BY b.voter`, roundID)
 	if err != nil {
 		return nil, mapError(err, "raters")
 	}

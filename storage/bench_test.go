@@ -159,13 +159,20 @@ func BenchmarkResults(b *testing.B) {
 // commit off (one transaction and one fsync per rating) and on. Group
 // commit can only share an fsync among the ratings that arrive while the
 // previous one runs, so its gain grows with the number of raters.
+//
+// Raters rate as members do: each goes through a ballot, every proposal in
+// turn, then the next rater takes over with a new pseudonym ("ballots").
+// "scattered" is the worst case: each rating from any of 10,000 voters on
+// any proposal, so that no two ratings of a batch share a page.
 func BenchmarkPutRating(b *testing.B) {
 	for _, raters := range []int{16, 64, 256} {
-		b.Run(fmt.Sprintf("raters=%d", raters), func(b *testing.B) { putRatings(b, raters) })
+		for _, pattern := range []string{"ballots", "scattered"} {
+			b.Run(fmt.Sprintf("raters=%d/%s", raters, pattern), func(b *testing.B) { putRatings(b, raters, pattern == "scattered") })
+		}
 	}
 }
 
-func putRatings(b *testing.B, raters int) {
+func putRatings(b *testing.B, raters int, scattered bool) {
 	for _, tc := range []struct {
 		name     string
 		maxBatch int
@@ -197,13 +204,25 @@ func putRatings(b *testing.B, raters int) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			var next atomic.Int64
+			var next, voters atomic.Int64
 			b.SetParallelism(max(1, raters/runtime.GOMAXPROCS(0)))
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				r := rand.New(rand.NewPCG(uint64(next.Add(1)), 9))
+				var voter string
+				k := len(propIDs) // next proposal on the current ballot
 				for pb.Next() {
-					rt := consultation.Rating{RoundID: roundID, ProposalID: propIDs[r.IntN(len(propIDs))], Voter: fmt.Sprint("v", r.IntN(10000)), Impact: 1 + r.IntN(5), Effort: 1 + r.IntN(5)}
+					rt := consultation.Rating{RoundID: roundID, Impact: 1 + r.IntN(5), Effort: 1 + r.IntN(5)}
+					switch {
+					case scattered:
+						rt.Voter, rt.ProposalID = fmt.Sprint("v", r.IntN(10000)), propIDs[r.IntN(len(propIDs))]
+					default:
+						if k == len(propIDs) {
+							voter, k = consultation.Pseudonym("bench", voters.Add(1)), 0
+						}
+						rt.Voter, rt.ProposalID = voter, propIDs[k]
+						k++
+					}
 					if err := st.Update(context.Background(), func(tx consultation.Tx) error { return tx.PutRating(rt) }); err != nil {
 						b.Error(err)
 						return

@@ -120,13 +120,18 @@ func (t *sqlTx) DetachIdentity(p consultation.Platform, userID string, m *consul
 	return updated(res, err, "identity")
 }
 
-// RenameVoter implements consultation.Tx. The round's count of voters is
-// counted again: the two pseudonyms may both have rated.
+// RenameVoter implements consultation.Tx: the ballot changes hands, and
+// an empty ballot of the new pseudonym, if any, goes. The round's count of
+// voters is counted again: the two pseudonyms may both have rated.
 func (t *sqlTx) RenameVoter(roundID int64, from, to string) error {
-	if _, err := t.exec("ratings", `UPDATE ratings SET voter = ? WHERE round_id = ? AND voter = ?`, to, roundID, from); err != nil {
+	if _, err := t.exec("ballot", `DELETE FROM ballots WHERE round_id = ? AND voter = ?
+		AND NOT EXISTS (SELECT 1 FROM ratings WHERE round_id = ballots.round_id AND ballot = ballots.number)`, roundID, to); err != nil {
 		return err
 	}
-	_, err := t.exec("round", `UPDATE rounds SET voters = (SELECT count(DISTINCT voter) FROM ratings
+	if _, err := t.exec("ballot", `UPDATE ballots SET voter = ? WHERE round_id = ? AND voter = ?`, to, roundID, from); err != nil {
+		return err
+	}
+	_, err := t.exec("round", `UPDATE rounds SET voters = (SELECT count(DISTINCT ballot) FROM ratings
 		WHERE round_id = rounds.id AND impact <> 0 AND effort <> 0) WHERE id = ?`, roundID)
 	return err
 }
@@ -139,5 +144,5 @@ func (t *sqlTx) RenameVote(consultationID int64, from, to string) error {
 
 // RoundRatings implements consultation.Tx.
 func (t *sqlTx) RoundRatings(roundID int64) ([]consultation.Rating, error) {
-	return t.ratings(`WHERE round_id = ? ORDER BY voter, proposal_id`, roundID)
+	return t.ratings(`WHERE b.round_id = ? ORDER BY b.voter, r.proposal_id`, roundID)
 }
