@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -181,14 +182,15 @@ func BenchmarkRating(b *testing.B) {
 	const turns = 4
 	rounds := max(1, b.N/benchMembers/turns)
 	floors := []echo{{}, {client: telegram.NewHTTPClient()}, sized(ballot, telegram.NewHTTPClient())}
-	var took [4]time.Duration
+	var took, cpu [4]time.Duration
 	var presses [4]int
 	timed := func(k int, ms []*member, data func(*member) string) {
 		b.StartTimer()
-		t0 := time.Now()
+		t0, c0 := time.Now(), cpuTime()
 		for range rounds {
 			presses[k] += pressAll(b, e.srv, ms, data)
 		}
+		cpu[k] += cpuTime() - c0
 		took[k] += time.Since(t0)
 		b.StopTimer()
 	}
@@ -222,7 +224,22 @@ func BenchmarkRating(b *testing.B) {
 	b.ReportMetric(atelier/pooled, "pooled-ratio")
 	b.ReportMetric(sameSize, "ballot-echo/s")
 	b.ReportMetric(atelier/sameSize, "ballot-ratio")
+	// The process's CPU time per press (bot, library and fake server
+	// together), and how many of the machine's cores were busy.
+	for k, name := range []string{"atelier", "echo"} {
+		b.ReportMetric(float64(cpu[k].Microseconds())/float64(presses[k]), name+"-cpu-µs")
+		b.ReportMetric(cpu[k].Seconds()/took[k].Seconds(), name+"-cores")
+	}
 	b.ReportMetric(0, "ns/op")
+}
+
+// cpuTime returns the CPU time the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // BenchmarkBurst sends 500 presses at 500 a second and reports the time

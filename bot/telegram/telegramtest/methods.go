@@ -14,7 +14,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
 )
 
 const (
@@ -86,7 +85,7 @@ func readContent(p params, field string, limit int, required bool) (content, *AP
 		return c, badRequest("can't parse entities: %v", err)
 	}
 	c.plain = plain
-	if n := len(utf16.Encode([]rune(plain))); n > limit {
+	if n := utf16Len(plain); n > limit {
 		if field == "caption" {
 			return c, badRequest("message caption is too long")
 		}
@@ -354,6 +353,9 @@ func sameMarkup(a, b *ReplyMarkup) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
+	if bytes.Equal(a.Raw, b.Raw) {
+		return true
+	}
 	var va, vb any
 	if json.Unmarshal(a.Raw, &va) != nil || json.Unmarshal(b.Raw, &vb) != nil {
 		return bytes.Equal(a.Raw, b.Raw)
@@ -538,3 +540,4 @@ func (s *Server) deleteMyCommands(_ context.Context, p params) (any, *APIError) 
 	s.notifyLocked()
 	return true, nil
 }
+

@@ -164,6 +164,14 @@ func (s *Server) notifyLocked() {
 	s.changed = make(chan struct{})
 }
 
+// Poke wakes the callers of WaitFor, whose conditions may also depend on
+// state kept outside the server, such as a bot's own work in progress.
+func (s *Server) Poke() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notifyLocked()
+}
+
 // WaitFor blocks until cond reports true or ctx ends, in which case it
 // returns ctx.Err(). cond is evaluated at once and again after every change
 // to the server's state (a request, an injected update); it runs without the
@@ -507,6 +515,20 @@ type params struct {
 	files  map[string]File
 }
 
+// readBody reads a request's body, at most maxBody bytes, in one buffer
+// when its length is known.
+func readBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
+	body := http.MaxBytesReader(w, r.Body, maxBody)
+	if r.ContentLength <= 0 || r.ContentLength > maxBody {
+		return io.ReadAll(body)
+	}
+	buf := make([]byte, r.ContentLength)
+	if _, err := io.ReadFull(body, buf); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
 func parseParams(w http.ResponseWriter, r *http.Request) (params, error) {
 	p := params{values: make(map[string]string), files: make(map[string]File)}
 	for k, v := range r.URL.Query() {
@@ -515,7 +537,7 @@ func parseParams(w http.ResponseWriter, r *http.Request) (params, error) {
 	if r.Method != http.MethodPost {
 		return p, nil
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := readBody(w, r)
 	if err != nil {
 		return p, fmt.Errorf("read body: %w", err)
 	}
@@ -561,8 +583,7 @@ func parseParams(w http.ResponseWriter, r *http.Request) (params, error) {
 			if err != nil {
 				return p, fmt.Errorf("read part %s: %w", part.FormName(), err)
 			}
-			_, disp, _ := mime.ParseMediaType(part.Header.Get("Content-Disposition"))
-			if name, isFile := disp["filename"]; isFile {
+			if name := part.FileName(); name != "" {
 				p.files[part.FormName()] = File{Name: name, ContentType: part.Header.Get("Content-Type"), Data: data}
 				continue
 			}
