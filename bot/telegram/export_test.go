@@ -19,6 +19,14 @@ func SetHooks(a *Adapter, before, after func(ctx context.Context, updateID int64
 	a.beforeHandle, a.afterHandle = before, after
 }
 
+// Busy returns how many chats long polling is handling, plus how many
+// handled updates still have replies to send.
+func Busy(a *Adapter) int { return len(a.workers) + len(a.queued) }
+
+// SetWorkerEnded sets a function run each time long polling is done
+// handling a chat's updates or sending an update's replies.
+func SetWorkerEnded(a *Adapter, fn func()) { a.workerEnded = fn }
+
 // WebhookAddr returns the address the webhook server listens on, once it
 // does.
 func WebhookAddr(a *Adapter) string {

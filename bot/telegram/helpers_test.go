@@ -28,12 +28,25 @@ var (
 	group = telegramtest.GroupChat(-4001, "Section Nîmes")
 )
 
-// fakeClock is the adapter's pacing clock: waiting advances it at once.
+// fakeClock is the adapter's pacing clock: waiting advances it at once,
+// or, while a gate is set, once the gate opens.
 type fakeClock struct {
 	mu    sync.Mutex
 	now   time.Time
 	slept time.Duration
 	waits []time.Duration
+	gate  chan struct{}
+	held  chan struct{} // receives a value as each wait starts at the gate
+}
+
+// hold makes waits block until the returned function is called, and
+// returns a channel that receives a value as each of them starts.
+func (c *fakeClock) hold() (held <-chan struct{}, release func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gate, c.held = make(chan struct{}), make(chan struct{}, 100)
+	gate := c.gate
+	return c.held, sync.OnceFunc(func() { close(gate) })
 }
 
 func (c *fakeClock) Now() time.Time {
@@ -45,6 +58,17 @@ func (c *fakeClock) Now() time.Time {
 func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
 		return ctx.Err()
+	}
+	c.mu.Lock()
+	gate, held := c.gate, c.held
+	c.mu.Unlock()
+	if gate != nil {
+		held <- struct{}{}
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -135,6 +159,7 @@ func start(tb testing.TB, opts ...envOption) *env {
 	telegram.SetSleep(a, e.clock.Sleep)
 	telegram.SetHooks(a, c.before, c.after)
 	e.a = a
+	telegram.SetWorkerEnded(a, e.srv.Poke)
 	if !c.noRun {
 		e.run()
 	}
@@ -172,12 +197,12 @@ func ctxT(tb testing.TB) context.Context {
 	return ctx
 }
 
-// handled waits until the adapter confirmed u, which it does only after
-// handling it and sending its replies.
+// handled waits until the adapter confirmed u, which it does once u is
+// handled, and has sent every reply.
 func (e *env) handled(u telegramtest.Update) {
 	e.t.Helper()
 	err := e.srv.WaitFor(ctxT(e.t), func() bool {
-		return e.srv.Delivered(u.ID) > 0 && e.srv.Pending() == 0
+		return e.srv.Delivered(u.ID) > 0 && e.srv.Pending() == 0 && telegram.Busy(e.a) == 0
 	})
 	if err != nil {
 		e.t.Fatalf("update %d not handled: %v", u.ID, err)

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot/models"
@@ -21,8 +22,11 @@ const (
 	pollLimit   = 100
 	maxBackoff  = 30 * time.Second
 	offsetEvery = time.Second
-	// parallelChats bounds how many chats of one batch are handled at once.
+	// parallelChats bounds how many chats are handled at once.
 	parallelChats = 32
+	// maxQueuedReplies bounds the handled updates whose replies are not
+	// sent yet, across chats; beyond it, handling waits for sending.
+	maxQueuedReplies = 1024
 )
 
 // apiError is an error answer of the Bot API to a call the adapter makes
@@ -39,8 +43,10 @@ func (e *apiError) Error() string {
 
 // runPolling is the long-polling loop. The offset sent to Telegram (which
 // confirms every update below it) and the one stored in the database only
-// move past a batch once every update of it was handled.
+// move past a batch once every update of it was handled; the replies to a
+// batch may still be on their way while the next is fetched.
 func (a *Adapter) runPolling(ctx context.Context) error {
+	defer a.workersDone.Wait()
 	offset := int64(0)
 	if s, err := a.svc.State(ctx, stateOffset); err != nil {
 		if ctx.Err() != nil {
@@ -113,16 +119,26 @@ func (a *Adapter) storeOffset(ctx context.Context, offset int64) {
 	}
 }
 
-// handleBatch handles updates, each chat's in order and chats in parallel,
-// and reports whether all were handled.
+// handleBatch handles updates, each chat's in order and after that chat's
+// updates of earlier batches, chats in parallel. It returns once every
+// update is handled (its effects committed), reporting whether all were;
+// the replies are queued per chat and sent in order meanwhile, so that a
+// chat waiting for its turn to post (pacing, 429) holds back its own
+// replies alone, not the next batch.
 func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) bool {
 	for _, u := range updates {
 		if m := u.Message; m != nil && (m.MigrateToChatID != 0 || m.MigrateFromChatID != 0) {
 			// A group becoming a supergroup ties two chats together:
-			// keep the whole batch in Telegram's order.
+			// keep the whole batch in Telegram's order, once every
+			// earlier reply is sent.
+			a.workersDone.Wait()
 			for _, u := range updates {
-				if !a.process(ctx, u) {
+				done, send := a.process(ctx, u)
+				if !done {
 					return false
+				}
+				if send != nil {
+					send()
 				}
 			}
 			return true
@@ -137,27 +153,105 @@ func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) boo
 		}
 		byChat[k] = append(byChat[k], u)
 	}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	complete := true
-	sem := make(chan struct{}, parallelChats)
+	var handled sync.WaitGroup
+	var incomplete atomic.Bool
 	for _, k := range order {
 		us := byChat[k]
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		select {
+		case a.workers <- struct{}{}:
+		case <-ctx.Done():
+			// Not started: these updates will be delivered again.
+			incomplete.Store(true)
+			continue
+		}
+		handled.Add(1)
+		a.workersDone.Add(1)
+		go func() {
+			defer a.workersDone.Done()
+			defer a.workerEnd()
+			defer handled.Done()
 			for _, u := range us {
-				if !a.process(ctx, u) {
-					mu.Lock()
-					complete = false
-					mu.Unlock()
+				done, send := a.process(ctx, u)
+				if !done {
+					incomplete.Store(true)
 					return
 				}
+				if send != nil {
+					a.queueReplies(ctx, k, send)
+				}
 			}
-		})
+		}()
 	}
-	wg.Wait()
-	return complete
+	handled.Wait()
+	return !incomplete.Load()
+}
+
+// workerEnd gives back a worker's token.
+func (a *Adapter) workerEnd() {
+	<-a.workers
+	if a.workerEnded != nil {
+		a.workerEnded()
+	}
+}
+
+// replyQueue holds the replies of one chat waiting to be sent, in the order
+// their updates were handled.
+type replyQueue struct {
+	sends []func()
+}
+
+// queueReplies queues send after the chat's earlier replies, and starts
+// sending them if nothing does. It waits while too many replies are queued
+// across chats, which holds back the handling of further updates.
+func (a *Adapter) queueReplies(ctx context.Context, chat int64, send func()) {
+	select {
+	case a.queued <- struct{}{}:
+	case <-ctx.Done():
+		return
+	}
+	a.queuesMu.Lock()
+	defer a.queuesMu.Unlock()
+	if q := a.queues[chat]; q != nil {
+		q.sends = append(q.sends, send)
+		return
+	}
+	q := &replyQueue{sends: []func(){send}}
+	a.queues[chat] = q
+	a.workersDone.Add(1)
+	go a.sendQueued(chat, q)
+}
+
+// sendQueued sends a chat's queued replies until none is left.
+func (a *Adapter) sendQueued(chat int64, q *replyQueue) {
+	defer a.workersDone.Done()
+	for {
+		a.queuesMu.Lock()
+		if len(q.sends) == 0 {
+			delete(a.queues, chat)
+			a.queuesMu.Unlock()
+			return
+		}
+		send := q.sends[0]
+		q.sends = q.sends[1:]
+		a.queuesMu.Unlock()
+		a.sendOne(chat, send)
+	}
+}
+
+// sendOne runs send; a panic there costs only this update's replies.
+func (a *Adapter) sendOne(chat int64, send func()) {
+	defer func() {
+		<-a.queued
+		if a.workerEnded != nil {
+			a.workerEnded()
+		}
+	}()
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.Error("send replies", "chat", strconv.FormatInt(chat, 10), "error", fmt.Sprint(p))
+		}
+	}()
+	send()
 }
 
 // getUpdates calls getUpdates. go-telegram/bot has no public method for it

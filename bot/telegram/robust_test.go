@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"atelier/bot/telegram"
 	"atelier/bot/telegram/telegramtest"
 	"atelier/consultation"
 )
@@ -129,6 +130,52 @@ func TestGroupPacing(t *testing.T) {
 	}
 	if got := len(e.srv.Messages(group.ID)); got != 2*n {
 		t.Errorf("%d messages in the group; want %d", got, 2*n)
+	}
+}
+
+// TestPacedGroupHoldsBackOnlyItself checks that a group whose replies
+// wait for their turn (Telegram allows about 20 a minute) delays that group
+// alone: a member's ballot press in another chat is answered meanwhile, and
+// the group's replies all come, in order, once their turn comes.
+func TestPacedGroupHoldsBackOnlyItself(t *testing.T) {
+	e := start(t)
+	cid := e.evaluating()
+	dm := telegramtest.PrivateChat(bob)
+	ballot := only(t, e.say(dm, bob, "/start b_"+strconv.FormatInt(cid, 10)))
+	held, release := e.clock.hold()
+	defer release()
+	const n = 25
+	before := len(e.srv.Messages(group.ID))
+	for i := range n {
+		e.srv.SendText(group, alice, "/inconnue"+strconv.Itoa(i))
+	}
+	select {
+	case <-held:
+	case <-ctxT(t).Done():
+		t.Fatal("no group reply waited for its turn")
+	}
+	answers := e.srv.CallbackAnswerCount()
+	e.srv.PressButton(dm, bob, ballot.ID, "r_"+strconv.FormatInt(cid, 10)+"_1_1_i_4")
+	err := e.srv.WaitFor(ctxT(t), func() bool { return e.srv.CallbackAnswerCount() > answers })
+	if err != nil {
+		t.Fatalf("a ballot press waited for another chat's pacing: %v", err)
+	}
+	release()
+	err = e.srv.WaitFor(ctxT(t), func() bool { return len(e.srv.Messages(group.ID)) == before+2*n && telegram.Busy(e.a) == 0 })
+	if err != nil {
+		t.Fatalf("%d messages in the group after release; want %d: %v", len(e.srv.Messages(group.ID)), before+2*n, err)
+	}
+	// The replies came in the order of the commands.
+	var replies []string
+	for _, m := range e.srv.Messages(group.ID)[before:] {
+		if m.From.ID != alice.ID {
+			replies = append(replies, m.Text)
+		}
+	}
+	for i, r := range replies {
+		if !strings.Contains(r, "/inconnue"+strconv.Itoa(i)+".") {
+			t.Fatalf("reply %d = %q; want the answer to /inconnue%d", i, r, i)
+		}
 	}
 }
 

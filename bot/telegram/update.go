@@ -28,19 +28,21 @@ func (in *incoming) lang() bot.Lang { return bot.ParseLang(in.from.LanguageCode,
 
 // process handles one update and reports whether it is done with, so that
 // its offset may be confirmed. It is not done when ctx ended before the
-// update's effects were committed: Telegram will deliver it again.
-func (a *Adapter) process(ctx context.Context, u *models.Update) (done bool) {
+// update's effects were committed: Telegram will deliver it again. What
+// remains to do once they are, answering and replying, is returned as send
+// (nil when there is nothing), for the caller to run in the chat's order.
+func (a *Adapter) process(ctx context.Context, u *models.Update) (done bool, send func()) {
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.Error("update failed", "chat", strconv.FormatInt(chatKey(u), 10), "update", u.ID, "error", fmt.Sprint(p))
-			done = ctx.Err() == nil
+			done, send = ctx.Err() == nil, nil
 		}
 	}()
 	if a.beforeHandle != nil {
 		a.beforeHandle(ctx, u.ID)
 	}
 	if ctx.Err() != nil {
-		return false
+		return false, nil
 	}
 	switch {
 	case u.Message != nil:
@@ -50,21 +52,21 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) (done bool) {
 	case u.MyChatMember != nil:
 		a.membership(ctx, u.MyChatMember)
 	}
-	return true
+	return true, nil
 }
 
-func (a *Adapter) message(ctx context.Context, u *models.Update) bool {
+func (a *Adapter) message(ctx context.Context, u *models.Update) (bool, func()) {
 	m := u.Message
 	switch {
 	case m.MigrateToChatID != 0:
 		a.moveChat(ctx, m.Chat.ID, m.MigrateToChatID)
-		return true
+		return true, nil
 	case m.MigrateFromChatID != 0:
 		// Normally done already on the old chat's message; harmless twice.
 		a.moveChat(ctx, m.MigrateFromChatID, m.Chat.ID)
-		return true
+		return true, nil
 	case m.From == nil || m.From.IsBot:
-		return true
+		return true, nil
 	}
 	private := m.Chat.Type == models.ChatTypePrivate
 	if private {
@@ -76,7 +78,7 @@ func (a *Adapter) message(ctx context.Context, u *models.Update) bool {
 	}
 	if !a.addressed(text, entities) {
 		// Conversation, or a command for another bot: not ours.
-		return true
+		return true, nil
 	}
 	in := &incoming{chatID: m.Chat.ID, private: private, from: m.From}
 	in.ev = bot.Event{
@@ -97,15 +99,19 @@ func (a *Adapter) message(ctx context.Context, u *models.Update) bool {
 	}
 	replies := a.handle(ctx, u.ID, in.ev)
 	if ctx.Err() != nil {
-		return false
+		return false, nil
 	}
-	for _, r := range replies {
-		a.deliver(ctx, in, r)
+	if len(replies) == 0 {
+		return true, nil
 	}
-	return true
+	return true, func() {
+		for _, r := range replies {
+			a.deliver(ctx, in, r)
+		}
+	}
 }
 
-func (a *Adapter) press(ctx context.Context, u *models.Update) bool {
+func (a *Adapter) press(ctx context.Context, u *models.Update) (bool, func()) {
 	q := u.CallbackQuery
 	in := &incoming{chatID: q.From.ID, private: true, from: &q.From, callback: q}
 	chat := bot.Chat{ID: strconv.FormatInt(q.From.ID, 10), Private: true}
@@ -131,24 +137,25 @@ func (a *Adapter) press(ctx context.Context, u *models.Update) bool {
 		replies = a.handle(ctx, u.ID, in.ev)
 	}
 	if ctx.Err() != nil {
-		return false
+		return false, nil
 	}
-	toast := ""
-	for _, r := range replies {
-		if r.Toast != "" {
-			toast = r.Toast
-			break
+	return true, func() {
+		toast := ""
+		for _, r := range replies {
+			if r.Toast != "" {
+				toast = r.Toast
+				break
+			}
+		}
+		long := a.answer(ctx, q.ID, toast)
+		for _, r := range replies {
+			if long && r.Toast == toast && len(r.Text) == 0 {
+				r.Text = bot.Plain(toast)
+				r.To = bot.Private
+			}
+			a.deliver(ctx, in, r)
 		}
 	}
-	long := a.answer(ctx, q.ID, toast)
-	for _, r := range replies {
-		if long && r.Toast == toast && len(r.Text) == 0 {
-			r.Text = bot.Plain(toast)
-			r.To = bot.Private
-		}
-		a.deliver(ctx, in, r)
-	}
-	return true
 }
 
 // handle runs the chat layer on ev; a panic there is logged and costs

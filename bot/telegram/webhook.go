@@ -97,7 +97,10 @@ func (a *Adapter) webhookHandler(run context.Context) http.Handler {
 		// an update handled after Telegram gave up is deduplicated when it
 		// comes again.
 		unlock := a.chatLocks.lock(chatKey(u))
-		done := a.process(run, u)
+		done, send := a.process(run, u)
+		if send != nil {
+			send()
+		}
 		unlock()
 		if !done {
 			http.Error(w, "stopping", http.StatusServiceUnavailable)
