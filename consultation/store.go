@@ -114,7 +114,8 @@ type Tx interface {
 	// (p, userID) to it.
 	DetachIdentity(p Platform, userID string, m *Member) error
 	// RenameVoter moves a pseudonym's ratings in a round to another
-	// pseudonym; RenameVote does the same for an adoption vote.
+	// pseudonym, which must not have rated in that round (ECONFLICT);
+	// RenameVote does the same for an adoption vote.
 	RenameVoter(roundID int64, from, to string) error
 	RenameVote(consultationID int64, from, to string) error
 

@@ -121,18 +121,15 @@ func (t *sqlTx) DetachIdentity(p consultation.Platform, userID string, m *consul
 }
 
 // RenameVoter implements consultation.Tx: the ballot changes hands, and
-// an empty ballot of the new pseudonym, if any, goes. The round's count of
-// voters is counted again: the two pseudonyms may both have rated.
+// an empty ballot of the new pseudonym, if any, goes. A new pseudonym that
+// has rated in the round already is refused (ECONFLICT). The round's number
+// of voters is unchanged: the same ratings count, under another name.
 func (t *sqlTx) RenameVoter(roundID int64, from, to string) error {
 	if _, err := t.exec("ballot", `DELETE FROM ballots WHERE round_id = ? AND voter = ?
 		AND NOT EXISTS (SELECT 1 FROM ratings WHERE round_id = ballots.round_id AND ballot = ballots.number)`, roundID, to); err != nil {
 		return err
 	}
-	if _, err := t.exec("ballot", `UPDATE ballots SET voter = ? WHERE round_id = ? AND voter = ?`, to, roundID, from); err != nil {
-		return err
-	}
-	_, err := t.exec("round", `UPDATE rounds SET voters = (SELECT count(DISTINCT ballot) FROM ratings
-		WHERE round_id = rounds.id AND impact <> 0 AND effort <> 0) WHERE id = ?`, roundID)
+	_, err := t.exec("ballot", `UPDATE ballots SET voter = ? WHERE round_id = ? AND voter = ?`, to, roundID, from)
 	return err
 }
 

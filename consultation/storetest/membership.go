@@ -229,6 +229,11 @@ func testRenameVoter(t *testing.T, s consultation.Store) {
 		if got, err := tx.Round(c.ID, 1); err != nil || got.Voters != 2 {
 			t.Errorf("Round.Voters after rename = %+v, %v; want 2", got, err)
 		}
+		// Onto a pseudonym that has rated: refused, nothing moves.
+		wantCode(t, tx.RenameVoter(r.ID, "new", "another"), consultation.ECONFLICT)
+		if got, err := tx.Ratings(r.ID, "new"); err != nil || len(got) != 1 || got[0].Impact != 4 {
+			t.Errorf("Ratings(new) after a refused rename = %+v, %v", got, err)
+		}
 		if err := tx.PutVote(c.ID, "old", consultation.Yes, t0); err != nil {
 			return err
 		}

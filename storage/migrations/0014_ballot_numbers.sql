@@ -12,6 +12,7 @@ CREATE TABLE ballots (
 	UNIQUE (round_id, number)
 ) WITHOUT ROWID;
 
+-- Ballots that exist already are numbered in the order of their pseudonyms.
 INSERT INTO ballots (round_id, voter, number)
 	SELECT round_id, voter, row_number() OVER (PARTITION BY round_id ORDER BY voter)
 	FROM (SELECT DISTINCT round_id, voter FROM ratings);
