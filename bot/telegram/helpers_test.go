@@ -63,7 +63,10 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 	gate, held := c.gate, c.held
 	c.mu.Unlock()
 	if gate != nil {
-		held <- struct{}{}
+		select {
+		case held <- struct{}{}:
+		default:
+		}
 		select {
 		case <-gate:
 		case <-ctx.Done():

@@ -24,9 +24,12 @@ const (
 	offsetEvery = time.Second
 	// parallelChats bounds how many chats are handled at once.
 	parallelChats = 32
-	// maxQueuedReplies bounds the handled updates whose replies are not
-	// sent yet, across chats; beyond it, handling waits for sending.
-	maxQueuedReplies = 1024
+	// maxQueued bounds the calls (replies, callback answers) of handled
+	// updates not made yet, across chats; beyond it, handling waits.
+	maxQueued = 1024
+	// drainTime is how long queued calls may still go out once the adapter
+	// stops.
+	drainTime = 10 * time.Second
 )
 
 // apiError is an error answer of the Bot API to a call the adapter makes
@@ -121,24 +124,24 @@ func (a *Adapter) storeOffset(ctx context.Context, offset int64) {
 
 // handleBatch handles updates, each chat's in order and after that chat's
 // updates of earlier batches, chats in parallel. It returns once every
-// update is handled (its effects committed), reporting whether all were;
-// the replies are queued per chat and sent in order meanwhile, so that a
-// chat waiting for its turn to post (pacing, 429) holds back its own
-// replies alone, not the next batch.
+// update is handled (its effects committed), reporting whether all were.
+// What is left to send is queued by the chat it goes to (see queue) and sent
+// in order meanwhile, so that a group waiting for its turn to post (pacing,
+// 429) holds back its own messages, not the next batch.
 func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) bool {
 	for _, u := range updates {
 		if m := u.Message; m != nil && (m.MigrateToChatID != 0 || m.MigrateFromChatID != 0) {
 			// A group becoming a supergroup ties two chats together:
-			// keep the whole batch in Telegram's order, once every
-			// earlier reply is sent.
+			// keep the whole batch in Telegram's order, once everything
+			// queued earlier is sent.
 			a.workersDone.Wait()
 			for _, u := range updates {
-				done, send := a.process(ctx, u)
+				done, out := a.process(ctx, u)
 				if !done {
 					return false
 				}
-				if send != nil {
-					send()
+				for _, o := range out {
+					a.sendNow(ctx, o)
 				}
 			}
 			return true
@@ -168,16 +171,16 @@ func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) boo
 		a.workersDone.Add(1)
 		go func() {
 			defer a.workersDone.Done()
-			defer a.workerEnd()
+			defer a.tokenBack(a.workers)
 			defer handled.Done()
 			for _, u := range us {
-				done, send := a.process(ctx, u)
+				done, out := a.process(ctx, u)
 				if !done {
 					incomplete.Store(true)
 					return
 				}
-				if send != nil {
-					a.queueReplies(ctx, k, send)
+				for _, o := range out {
+					a.queue(ctx, o)
 				}
 			}
 		}()
@@ -186,72 +189,81 @@ func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) boo
 	return !incomplete.Load()
 }
 
-// workerEnd gives back a worker's token.
-func (a *Adapter) workerEnd() {
-	<-a.workers
+// tokenBack gives back a token of workers or queued.
+func (a *Adapter) tokenBack(tokens chan struct{}) {
+	<-tokens
 	if a.workerEnded != nil {
 		a.workerEnded()
 	}
 }
 
-// replyQueue holds the replies of one chat waiting to be sent, in the order
-// their updates were handled.
-type replyQueue struct {
-	sends []func()
+// sendQueue holds the calls waiting in one queue, in the order their
+// updates were handled.
+type sendQueue struct {
+	calls []outgoing
 }
 
-// queueReplies queues send after the chat's earlier replies, and starts
-// sending them if nothing does. It waits while too many replies are queued
-// across chats, which holds back the handling of further updates.
-func (a *Adapter) queueReplies(ctx context.Context, chat int64, send func()) {
+// queue puts o at the end of its queue, and starts sending that queue if
+// nothing does. It waits while too many calls are queued across chats,
+// which holds back the handling of further updates.
+func (a *Adapter) queue(ctx context.Context, o outgoing) {
 	select {
 	case a.queued <- struct{}{}:
 	case <-ctx.Done():
+		a.log.Warn("reply dropped: stopping", "chat", strconv.FormatInt(o.queue.chat, 10))
 		return
 	}
 	a.queuesMu.Lock()
 	defer a.queuesMu.Unlock()
-	if q := a.queues[chat]; q != nil {
-		q.sends = append(q.sends, send)
+	if q := a.queues[o.queue]; q != nil {
+		q.calls = append(q.calls, o)
 		return
 	}
-	q := &replyQueue{sends: []func(){send}}
-	a.queues[chat] = q
+	q := &sendQueue{calls: []outgoing{o}}
+	a.queues[o.queue] = q
 	a.workersDone.Add(1)
-	go a.sendQueued(chat, q)
+	go a.sendQueued(ctx, o.queue, q)
 }
 
-// sendQueued sends a chat's queued replies until none is left.
-func (a *Adapter) sendQueued(chat int64, q *replyQueue) {
+// sendQueued makes a queue's calls until none is left. Once ctx ends, the
+// calls still queued get a short while to go out.
+func (a *Adapter) sendQueued(ctx context.Context, key queueKey, q *sendQueue) {
 	defer a.workersDone.Done()
+	ctx, cancel := drain(ctx, drainTime)
+	defer cancel()
 	for {
 		a.queuesMu.Lock()
-		if len(q.sends) == 0 {
-			delete(a.queues, chat)
+		if len(q.calls) == 0 {
+			delete(a.queues, key)
 			a.queuesMu.Unlock()
 			return
 		}
-		send := q.sends[0]
-		q.sends = q.sends[1:]
+		o := q.calls[0]
+		q.calls = q.calls[1:]
 		a.queuesMu.Unlock()
-		a.sendOne(chat, send)
+		a.sendNow(ctx, o)
+		a.tokenBack(a.queued)
 	}
 }
 
-// sendOne runs send; a panic there costs only this update's replies.
-func (a *Adapter) sendOne(chat int64, send func()) {
-	defer func() {
-		<-a.queued
-		if a.workerEnded != nil {
-			a.workerEnded()
-		}
-	}()
+// sendNow makes o's call; a panic there costs only that call.
+func (a *Adapter) sendNow(ctx context.Context, o outgoing) {
 	defer func() {
 		if p := recover(); p != nil {
-			a.log.Error("send replies", "chat", strconv.FormatInt(chat, 10), "error", fmt.Sprint(p))
+			a.log.Error("send reply", "chat", strconv.FormatInt(o.queue.chat, 10), "error", fmt.Sprint(p))
 		}
 	}()
-	send()
+	o.send(ctx)
+}
+
+// drain returns a context that ends d after ctx does.
+func drain(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	out, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(d, cancel)
+		context.AfterFunc(out, func() { t.Stop() })
+	})
+	return out, func() { stop(); cancel() }
 }
 
 // getUpdates calls getUpdates. go-telegram/bot has no public method for it

@@ -135,7 +135,8 @@ func TestGroupPacing(t *testing.T) {
 
 // TestPacedGroupHoldsBackOnlyItself checks that a group whose replies
 // wait for their turn (Telegram allows about 20 a minute) delays that group
-// alone: a member's ballot press in another chat is answered meanwhile, and
+// alone: a member's ballot press in another chat is answered meanwhile, as
+// is a group command whose answer goes to the member's private chat, and
 // the group's replies all come, in order, once their turn comes.
 func TestPacedGroupHoldsBackOnlyItself(t *testing.T) {
 	e := start(t)
@@ -160,15 +161,25 @@ func TestPacedGroupHoldsBackOnlyItself(t *testing.T) {
 	if err != nil {
 		t.Fatalf("a ballot press waited for another chat's pacing: %v", err)
 	}
-	release()
-	err = e.srv.WaitFor(ctxT(t), func() bool { return len(e.srv.Messages(group.ID)) == before+2*n && telegram.Busy(e.a) == 0 })
+	// A command in the held group whose answer goes to the member's
+	// private chat: it waits for the private chat's turn, not the group's.
+	inDM := len(e.srv.Messages(dm.ID))
+	e.srv.SendText(group, bob, "/noter")
+	err = e.srv.WaitFor(ctxT(t), func() bool { return len(e.srv.Messages(dm.ID)) > inDM })
 	if err != nil {
-		t.Fatalf("%d messages in the group after release; want %d: %v", len(e.srv.Messages(group.ID)), before+2*n, err)
+		t.Fatalf("a private answer to a group command waited for the group's pacing: %v", err)
+	}
+	release()
+	// The commands, their answers, and /noter.
+	want := before + 2*n + 1
+	err = e.srv.WaitFor(ctxT(t), func() bool { return len(e.srv.Messages(group.ID)) >= want && telegram.Busy(e.a) == 0 })
+	if err != nil {
+		t.Fatalf("%d messages in the group after release; want %d: %v", len(e.srv.Messages(group.ID)), want, err)
 	}
 	// The replies came in the order of the commands.
 	var replies []string
 	for _, m := range e.srv.Messages(group.ID)[before:] {
-		if m.From.ID != alice.ID {
+		if m.From.ID == e.srv.Bot().ID {
 			replies = append(replies, m.Text)
 		}
 	}

@@ -222,12 +222,14 @@ func retryAfter(seconds int) time.Duration {
 	return time.Duration(max(seconds, 1)) * time.Second
 }
 
-// answer answers a callback query, and reports whether the text was too
-// long for it, in which case it was cut and should also be sent whole.
-func (a *Adapter) answer(ctx context.Context, queryID, text string) (long bool) {
+// tooLong reports whether a callback answer's text is cut to fit, in which
+// case it should also be sent whole.
+func tooLong(text string) bool { return utf16Len(text) > maxToast }
+
+// answer answers a callback query, with its text cut to fit.
+func (a *Adapter) answer(ctx context.Context, queryID, text string) {
 	n := utf16Len(text)
-	if n > maxToast {
-		long = true
+	if tooLong(text) {
 		text = clipUTF16(text, maxToast-1) + "…"
 	}
 	_, err := retry(ctx, a, func() (bool, error) {
@@ -239,7 +241,6 @@ func (a *Adapter) answer(ctx context.Context, queryID, text string) (long bool) 
 		// A redelivered query may be too old to answer: nothing to do.
 		a.log.Warn("answer callback", "error", a.clean(err))
 	}
-	return long
 }
 
 // keyboard draws buttons: deep links for Start buttons, callback data

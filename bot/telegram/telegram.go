@@ -7,9 +7,10 @@
 // any moment loses nothing Telegram delivered (the chat layer deduplicates
 // redelivered updates by their update_id). Updates of one chat are handled
 // in order; different chats run concurrently. Replies wait in a queue per
-// chat, sent in order while the next updates are fetched and handled, so
-// that a group waiting for its turn to post holds back no one else's
-// ballot. Replies are paced (about 20
+// chat they go to, sent in order while the next updates are fetched and
+// handled, so that a group waiting for its turn to post delays its own
+// messages only; callback answers have queues of their own. Replies are
+// paced (about 20
 // messages a minute per group, 30 a second overall), 429 answers are waited
 // out, and failures that Telegram reports (a user who never opened the
 // bot's chat, a group that removed the bot, a group upgraded to a
@@ -81,15 +82,15 @@ type Adapter struct {
 
 	chatLocks keyedMutex
 	// Long polling: workers holds a token for each chat whose updates are
-	// being handled, and queued one for each handled update whose replies
-	// wait in its chat's queue (queues) or are being sent; workersDone
-	// waits for all of that work to end. workerEnded, when set, runs each
-	// time a token is given back; tests use it to learn that the adapter
-	// is idle.
+	// being handled, and queued one for each call (reply, callback answer)
+	// left to make for a handled update, waiting in its queue (queues) or
+	// being made; workersDone waits for all of that work to end.
+	// workerEnded, when set, runs each time a token is given back; tests
+	// use it to learn that the adapter is idle.
 	workers     chan struct{}
 	queued      chan struct{}
 	queuesMu    sync.Mutex
-	queues      map[int64]*replyQueue
+	queues      map[queueKey]*sendQueue
 	workersDone sync.WaitGroup
 	workerEnded func()
 
@@ -143,8 +144,8 @@ func New(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) (*Adapte
 		sleep: sleepCtx,
 
 		workers: make(chan struct{}, parallelChats),
-		queued:  make(chan struct{}, maxQueuedReplies),
-		queues:  make(map[int64]*replyQueue),
+		queued:  make(chan struct{}, maxQueued),
+		queues:  make(map[queueKey]*sendQueue),
 	}
 	if a.now == nil {
 		a.now = time.Now

@@ -29,13 +29,14 @@ func (in *incoming) lang() bot.Lang { return bot.ParseLang(in.from.LanguageCode,
 // process handles one update and reports whether it is done with, so that
 // its offset may be confirmed. It is not done when ctx ended before the
 // update's effects were committed: Telegram will deliver it again. What
-// remains to do once they are, answering and replying, is returned as send
-// (nil when there is nothing), for the caller to run in the chat's order.
-func (a *Adapter) process(ctx context.Context, u *models.Update) (done bool, send func()) {
+// remains to do once they are, answering and replying, is returned as out,
+// each part with the chat whose order it keeps, for the caller to run in
+// that order.
+func (a *Adapter) process(ctx context.Context, u *models.Update) (done bool, out []outgoing) {
 	defer func() {
 		if p := recover(); p != nil {
 			a.log.Error("update failed", "chat", strconv.FormatInt(chatKey(u), 10), "update", u.ID, "error", fmt.Sprint(p))
-			done, send = ctx.Err() == nil, nil
+			done, out = ctx.Err() == nil, nil
 		}
 	}()
 	if a.beforeHandle != nil {
@@ -55,7 +56,45 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) (done bool, sen
 	return true, nil
 }
 
-func (a *Adapter) message(ctx context.Context, u *models.Update) (bool, func()) {
+// outgoing is what is left to do for an update once it is handled: a call
+// to make in the order of its queue, which is a chat's messages or a chat's
+// callback answers.
+type outgoing struct {
+	queue queueKey
+	send  func(ctx context.Context)
+}
+
+// queueKey names a queue of outgoing calls: the messages to a chat, or the
+// callback answers to presses in a chat (answers are not paced, so they do
+// not wait behind a group's messages).
+type queueKey struct {
+	chat    int64
+	answers bool
+}
+
+// replies returns the outgoing calls that deliver replies to in, each in
+// the queue of the chat it goes to.
+func (a *Adapter) replies(in *incoming, replies []bot.Reply) []outgoing {
+	out := make([]outgoing, 0, len(replies))
+	for _, r := range replies {
+		out = append(out, outgoing{queueKey{chat: replyChat(in, r)}, func(ctx context.Context) { a.deliver(ctx, in, r) }})
+	}
+	return out
+}
+
+// replyChat returns the chat r goes to, as deliver sends it.
+func replyChat(in *incoming, r bot.Reply) int64 {
+	switch {
+	case r.To == bot.Direct:
+		id, _ := strconv.ParseInt(r.UserID, 10, 64)
+		return id
+	case r.To == bot.Private && !in.private:
+		return in.from.ID
+	}
+	return in.chatID
+}
+
+func (a *Adapter) message(ctx context.Context, u *models.Update) (bool, []outgoing) {
 	m := u.Message
 	switch {
 	case m.MigrateToChatID != 0:
@@ -101,17 +140,10 @@ func (a *Adapter) message(ctx context.Context, u *models.Update) (bool, func()) 
 	if ctx.Err() != nil {
 		return false, nil
 	}
-	if len(replies) == 0 {
-		return true, nil
-	}
-	return true, func() {
-		for _, r := range replies {
-			a.deliver(ctx, in, r)
-		}
-	}
+	return true, a.replies(in, replies)
 }
 
-func (a *Adapter) press(ctx context.Context, u *models.Update) (bool, func()) {
+func (a *Adapter) press(ctx context.Context, u *models.Update) (bool, []outgoing) {
 	q := u.CallbackQuery
 	in := &incoming{chatID: q.From.ID, private: true, from: &q.From, callback: q}
 	chat := bot.Chat{ID: strconv.FormatInt(q.From.ID, 10), Private: true}
@@ -139,23 +171,24 @@ func (a *Adapter) press(ctx context.Context, u *models.Update) (bool, func()) {
 	if ctx.Err() != nil {
 		return false, nil
 	}
-	return true, func() {
-		toast := ""
-		for _, r := range replies {
-			if r.Toast != "" {
-				toast = r.Toast
-				break
-			}
-		}
-		long := a.answer(ctx, q.ID, toast)
-		for _, r := range replies {
-			if long && r.Toast == toast && len(r.Text) == 0 {
-				r.Text = bot.Plain(toast)
-				r.To = bot.Private
-			}
-			a.deliver(ctx, in, r)
+	toast := ""
+	for _, r := range replies {
+		if r.Toast != "" {
+			toast = r.Toast
+			break
 		}
 	}
+	if tooLong(toast) {
+		// Cut in the notice, and also sent whole.
+		for i, r := range replies {
+			if r.Toast == toast && len(r.Text) == 0 {
+				replies[i].Text = bot.Plain(toast)
+				replies[i].To = bot.Private
+			}
+		}
+	}
+	answer := outgoing{queueKey{chat: in.chatID, answers: true}, func(ctx context.Context) { a.answer(ctx, q.ID, toast) }}
+	return true, append([]outgoing{answer}, a.replies(in, replies)...)
 }
 
 // handle runs the chat layer on ev; a panic there is logged and costs

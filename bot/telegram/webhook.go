@@ -96,16 +96,22 @@ func (a *Adapter) webhookHandler(run context.Context) http.Handler {
 		// Handling stops with the adapter, not with Telegram's request:
 		// an update handled after Telegram gave up is deduplicated when it
 		// comes again.
-		unlock := a.chatLocks.lock(chatKey(u))
-		done, send := a.process(run, u)
-		if send != nil {
-			send()
-		}
-		unlock()
+		done := a.handleNow(run, u)
 		if !done {
 			http.Error(w, "stopping", http.StatusServiceUnavailable)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	})
+}
+
+// handleNow handles u and makes the calls it leaves, under its chat's lock.
+func (a *Adapter) handleNow(ctx context.Context, u *models.Update) bool {
+	unlock := a.chatLocks.lock(chatKey(u))
+	defer unlock()
+	done, out := a.process(ctx, u)
+	for _, o := range out {
+		a.sendNow(ctx, o)
+	}
+	return done
 }

@@ -540,4 +540,3 @@ func (s *Server) deleteMyCommands(_ context.Context, p params) (any, *APIError) 
 	s.notifyLocked()
 	return true, nil
 }
-
