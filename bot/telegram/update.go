@@ -51,7 +51,9 @@ func (a *Adapter) process(ctx context.Context, u *models.Update) (done bool, out
 	case u.CallbackQuery != nil:
 		return a.press(ctx, u)
 	case u.MyChatMember != nil:
+		// Idempotent: if stopping cut it short, it is done again.
 		a.membership(ctx, u.MyChatMember)
+		return ctx.Err() == nil, nil
 	}
 	return true, nil
 }
@@ -98,12 +100,13 @@ func (a *Adapter) message(ctx context.Context, u *models.Update) (bool, []outgoi
 	m := u.Message
 	switch {
 	case m.MigrateToChatID != 0:
+		// Harmless twice: if stopping cut it short, it is done again.
 		a.moveChat(ctx, m.Chat.ID, m.MigrateToChatID)
-		return true, nil
+		return ctx.Err() == nil, nil
 	case m.MigrateFromChatID != 0:
 		// Normally done already on the old chat's message; harmless twice.
 		a.moveChat(ctx, m.MigrateFromChatID, m.Chat.ID)
-		return true, nil
+		return ctx.Err() == nil, nil
 	case m.From == nil || m.From.IsBot:
 		return true, nil
 	}
