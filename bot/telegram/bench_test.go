@@ -136,7 +136,10 @@ func echoBot(tb testing.TB, srv *telegramtest.Server, n int, ec echo) ([]*member
 			b.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{CallbackQueryID: q.ID, Text: "ok " + q.Data})
 			text := "pressed " + q.Data
 			if ec.text != "" {
-				text = ec.text
+				// The pressed button changes the text, as a rating
+				// changes a ballot: an edit that changes nothing is
+				// refused, and costs less.
+				text = ec.text + "\n" + q.Data
 			}
 			b.EditMessageText(ctx, &tgbot.EditMessageTextParams{ChatID: q.Message.Message.Chat.ID, MessageID: q.Message.Message.ID,
 				Text: text, ParseMode: mode, ReplyMarkup: kb})
