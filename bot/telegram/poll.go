@@ -127,7 +127,8 @@ func (a *Adapter) storeOffset(ctx context.Context, offset int64) {
 // update is handled (its effects committed), reporting whether all were.
 // What is left to send is queued by the chat it goes to (see queue) and sent
 // in order meanwhile, so that a group waiting for its turn to post (pacing,
-// 429) holds back its own messages, not the next batch.
+// 429) holds back its own messages, not the next batch — until maxQueued
+// calls wait across chats, when handling waits for sending.
 func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) bool {
 	for _, u := range updates {
 		if m := u.Message; m != nil && (m.MigrateToChatID != 0 || m.MigrateFromChatID != 0) {
