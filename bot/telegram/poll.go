@@ -208,6 +208,10 @@ type sendQueue struct {
 // nothing does. It waits while too many calls are queued across chats,
 // which holds back the handling of further updates.
 func (a *Adapter) queue(ctx context.Context, o outgoing) {
+	if ctx.Err() != nil {
+		a.log.Warn("reply dropped: stopping", "chat", strconv.FormatInt(o.queue.chat, 10))
+		return
+	}
 	select {
 	case a.queued <- struct{}{}:
 	case <-ctx.Done():

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -17,8 +18,10 @@ import (
 )
 
 // runWebhook serves Telegram's webhook calls until ctx ends. An update is
-// answered 200 only once handled, so Telegram delivers again whatever a
-// crash interrupted.
+// answered 200 only once handled (its effects committed), so Telegram
+// delivers again whatever a crash interrupted; its replies are then queued
+// by the chat they go to, as in long polling, so that a group waiting for
+// its turn to post holds none of Telegram's connections.
 func (a *Adapter) runWebhook(ctx context.Context) error {
 	wh := a.cfg.Webhook
 	u, err := url.Parse(wh.PublicURL)
@@ -37,8 +40,11 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 	a.webhookAddr = ln.Addr().String()
 	a.webhookMu.Unlock()
 
+	calls := newCallGate()
+	defer a.workersDone.Wait()
+	defer calls.close()
 	mux := http.NewServeMux()
-	mux.Handle(path, a.webhookHandler(ctx))
+	mux.Handle(path, a.webhookHandler(ctx, calls))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -69,9 +75,14 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 	return nil
 }
 
-func (a *Adapter) webhookHandler(run context.Context) http.Handler {
+func (a *Adapter) webhookHandler(run context.Context, calls *callGate) http.Handler {
 	secret := []byte(a.cfg.Webhook.SecretToken)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !calls.enter() {
+			http.Error(w, "stopping", http.StatusServiceUnavailable)
+			return
+		}
+		defer calls.leave()
 		if r.Method != http.MethodPost {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
@@ -96,7 +107,7 @@ func (a *Adapter) webhookHandler(run context.Context) http.Handler {
 		// Handling stops with the adapter, not with Telegram's request:
 		// an update handled after Telegram gave up is deduplicated when it
 		// comes again.
-		done := a.handleNow(run, u)
+		done := a.handleQueued(run, u)
 		if !done {
 			http.Error(w, "stopping", http.StatusServiceUnavailable)
 			return
@@ -105,13 +116,57 @@ func (a *Adapter) webhookHandler(run context.Context) http.Handler {
 	})
 }
 
-// handleNow handles u and makes the calls it leaves, under its chat's lock.
-func (a *Adapter) handleNow(ctx context.Context, u *models.Update) bool {
+// handleQueued handles u under its chat's lock and queues the calls it
+// leaves, in the order of the chat's updates.
+func (a *Adapter) handleQueued(ctx context.Context, u *models.Update) bool {
 	unlock := a.chatLocks.lock(chatKey(u))
 	defer unlock()
 	done, out := a.process(ctx, u)
 	for _, o := range out {
-		a.sendNow(ctx, o)
+		a.queue(ctx, o)
 	}
 	return done
+}
+
+// callGate counts the webhook calls being handled, and once closed refuses
+// new ones and waits for those: after that, nothing queues calls any more.
+type callGate struct {
+	mu     sync.Mutex
+	idle   *sync.Cond
+	active int
+	closed bool
+}
+
+func newCallGate() *callGate {
+	g := &callGate{}
+	g.idle = sync.NewCond(&g.mu)
+	return g
+}
+
+func (g *callGate) enter() bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return false
+	}
+	g.active++
+	return true
+}
+
+func (g *callGate) leave() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.active--
+	if g.active == 0 {
+		g.idle.Broadcast()
+	}
+}
+
+func (g *callGate) close() {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.closed = true
+	for g.active > 0 {
+		g.idle.Wait()
+	}
 }
