@@ -25,7 +25,9 @@ const (
 	// parallelChats bounds how many chats are handled at once.
 	parallelChats = 32
 	// maxQueued bounds the calls (replies, callback answers) of handled
-	// updates not made yet, across chats; beyond it, handling waits.
+	// updates not made yet, across chats; beyond it, handling waits, and
+	// with it polling or Telegram's webhook calls: a group sent more than
+	// this many replies ahead of its pace holds everyone back again.
 	maxQueued = 1024
 	// drainTime is how long queued calls may still go out once the adapter
 	// stops.
@@ -208,15 +210,16 @@ type sendQueue struct {
 // nothing does. It waits while too many calls are queued across chats,
 // which holds back the handling of further updates.
 func (a *Adapter) queue(ctx context.Context, o outgoing) {
-	if ctx.Err() != nil {
-		a.log.Warn("reply dropped: stopping", "chat", strconv.FormatInt(o.queue.chat, 10))
-		return
-	}
 	select {
 	case a.queued <- struct{}{}:
-	case <-ctx.Done():
-		a.log.Warn("reply dropped: stopping", "chat", strconv.FormatInt(o.queue.chat, 10))
-		return
+	default:
+		// Full: wait for room, unless stopping.
+		select {
+		case a.queued <- struct{}{}:
+		case <-ctx.Done():
+			a.log.Warn("reply dropped: stopping", "chat", strconv.FormatInt(o.queue.chat, 10))
+			return
+		}
 	}
 	a.queuesMu.Lock()
 	defer a.queuesMu.Unlock()

@@ -81,10 +81,11 @@ type Adapter struct {
 	afterHandle  func(ctx context.Context, updateID int64)
 
 	chatLocks keyedMutex
-	// Long polling: workers holds a token for each chat whose updates are
-	// being handled, and queued one for each call (reply, callback answer)
-	// left to make for a handled update, waiting in its queue (queues) or
-	// being made; workersDone waits for all of that work to end.
+	// workers holds a token for each chat whose updates long polling is
+	// handling, and queued one for each call (reply, callback answer) left
+	// to make for a handled update, in polling or webhook mode, waiting in
+	// its queue (queues) or being made; workersDone waits for all of that
+	// work to end.
 	// workerEnded, when set, runs each time a token is given back; tests
 	// use it to learn that the adapter is idle.
 	workers     chan struct{}

@@ -40,9 +40,13 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 	a.webhookAddr = ln.Addr().String()
 	a.webhookMu.Unlock()
 
+	// Whatever ends the server, handling and the reply queues stop with it
+	// (the queues within drainTime) before runWebhook returns.
+	ctx, stopAll := context.WithCancel(ctx)
 	calls := newCallGate()
 	defer a.workersDone.Wait()
 	defer calls.close()
+	defer stopAll()
 	mux := http.NewServeMux()
 	mux.Handle(path, a.webhookHandler(ctx, calls))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
@@ -64,6 +68,7 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 	select {
 	case <-ctx.Done():
 	case err := <-served:
+		srv.Close()
 		return fmt.Errorf("telegram: webhook server: %w", err)
 	}
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
@@ -117,7 +122,8 @@ func (a *Adapter) webhookHandler(run context.Context, calls *callGate) http.Hand
 }
 
 // handleQueued handles u under its chat's lock and queues the calls it
-// leaves, in the order of the chat's updates.
+// leaves. Updates of one chat that arrive on parallel connections are
+// handled, and their calls queued, in the order they take the lock.
 func (a *Adapter) handleQueued(ctx context.Context, u *models.Update) bool {
 	unlock := a.chatLocks.lock(chatKey(u))
 	defer unlock()
