@@ -5,27 +5,27 @@ import (
 	"maps"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"testing"
 
 	"atelier/consultation"
 )
 
-// TestRatingCountsMigration applies the migrations before 0011 to a new
-// file, stores ratings the old way, and checks that opening the store
-// carries them into the counts and the number of voters that 0011 keeps.
-func TestRatingCountsMigration(t *testing.T) {
+// upgraded writes rows into a database that has the migrations before
+// before applied, then opens it as a Store, which applies the rest. The
+// rows come after a group, an admin (member 1) and a consultation (1,
+// under evaluation at round, with proposals 1 and 2).
+func upgraded(t *testing.T, before string, round int, rows ...string) *Store {
+	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	db := OldDatabase(t, path, "0011")
-	for _, q := range []string{
+	db := OldDatabase(t, path, before)
+	for _, q := range append([]string{
 		`INSERT INTO groups (id, platform, chat_id, title, locale, time_zone, created_at) VALUES (1, 'console', 'main', 'main', 'fr', 'Europe/Paris', '2026-11-23T09:00:00Z')`,
 		`INSERT INTO members (id, name, status, role, created_at) VALUES (1, 'admin', 'verified', 'admin', '2026-11-23T09:00:00Z')`,
-		`INSERT INTO consultations (id, title, phase, created_by, created_at, round, salt) VALUES (1, 'C', 'evaluating', 1, '2026-11-23T09:00:00Z', 1, 'salt')`,
+		`INSERT INTO consultations (id, title, phase, created_by, created_at, round, salt) VALUES (1, 'C', 'evaluating', 1, '2026-11-23T09:00:00Z', ` + strconv.Itoa(round) + `, 'salt')`,
 		`INSERT INTO proposals (id, consultation_id, number, title, created_by, created_at) VALUES (1, 1, 1, 'A', 1, '2026-11-23T09:00:00Z'), (2, 1, 2, 'B', 1, '2026-11-23T09:00:00Z')`,
-		`INSERT INTO rounds (id, consultation_id, number, opened_at) VALUES (1, 1, 1, '2026-11-23T09:00:00Z')`,
-		`INSERT INTO ratings (round_id, voter, proposal_id, impact, effort) VALUES
-			(1, 'a', 1, 5, 1), (1, 'a', 2, 5, 1), (1, 'b', 1, 5, 1), (1, 'b', 2, 4, 0), (1, 'c', 1, 0, 2)`,
-	} {
+	}, rows...) {
 		if _, err := db.ExecContext(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -33,13 +33,24 @@ func TestRatingCountsMigration(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-
 	s, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
-	err = s.Update(ctx, func(tx consultation.Tx) error {
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// TestRatingCountsMigration applies the migrations before 0011 to a new
+// file, stores ratings the old way, and checks that opening the store
+// carries them into the counts and the number of voters that 0011 keeps.
+func TestRatingCountsMigration(t *testing.T) {
+	ctx := context.Background()
+	s := upgraded(t, "0011", 1,
+		`INSERT INTO rounds (id, consultation_id, number, opened_at) VALUES (1, 1, 1, '2026-11-23T09:00:00Z')`,
+		`INSERT INTO ratings (round_id, voter, proposal_id, impact, effort) VALUES
+			(1, 'a', 1, 5, 1), (1, 'a', 2, 5, 1), (1, 'b', 1, 5, 1), (1, 'b', 2, 4, 0), (1, 'c', 1, 0, 2)`)
+	err := s.Update(ctx, func(tx consultation.Tx) error {
 		rd, err := tx.Round(1, 1)
 		if err != nil {
 			return err
@@ -85,33 +96,13 @@ func TestRatingCountsMigration(t *testing.T) {
 // that a new voter's ballot comes after the round's last.
 func TestBallotNumbersMigration(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "old.db")
-	db := OldDatabase(t, path, "0014")
-	for _, q := range []string{
-		`INSERT INTO groups (id, platform, chat_id, title, locale, time_zone, created_at) VALUES (1, 'console', 'main', 'main', 'fr', 'Europe/Paris', '2026-11-23T09:00:00Z')`,
-		`INSERT INTO members (id, name, status, role, created_at) VALUES (1, 'admin', 'verified', 'admin', '2026-11-23T09:00:00Z')`,
-		`INSERT INTO consultations (id, title, phase, created_by, created_at, round, salt) VALUES (1, 'C', 'evaluating', 1, '2026-11-23T09:00:00Z', 2, 'salt')`,
-		`INSERT INTO proposals (id, consultation_id, number, title, created_by, created_at) VALUES (1, 1, 1, 'A', 1, '2026-11-23T09:00:00Z'), (2, 1, 2, 'B', 1, '2026-11-23T09:00:00Z')`,
+	s := upgraded(t, "0014", 2,
 		`INSERT INTO rounds (id, consultation_id, number, opened_at, closed_at) VALUES (1, 1, 1, '2026-11-23T09:00:00Z', '2026-11-24T09:00:00Z')`,
 		`INSERT INTO rounds (id, consultation_id, number, opened_at) VALUES (2, 1, 2, '2026-11-25T09:00:00Z')`,
 		`INSERT INTO ratings (round_id, voter, proposal_id, impact, effort) VALUES
 			(1, 'zz', 1, 5, 1), (1, 'zz', 2, 5, 1), (1, 'aa', 1, 4, 2), (1, 'mm', 2, 0, 3),
-			(2, 'zz', 1, 3, 3), (2, 'bb', 2, -1, 4)`,
-	} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
-	if err := db.Close(); err != nil {
-		t.Fatal(err)
-	}
-
-	s, err := Open(ctx, path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	err = s.Update(ctx, func(tx consultation.Tx) error {
+			(2, 'zz', 1, 3, 3), (2, 'bb', 2, -1, 4)`)
+	err := s.Update(ctx, func(tx consultation.Tx) error {
 		all, err := tx.RoundRatings(1)
 		if err != nil {
 			return err
