@@ -100,6 +100,16 @@ func (s *Service) Due(ctx context.Context) (applied int, err error) {
 	}); err != nil {
 		return 0, err
 	}
+	return s.eachConsultation(ctx, ids, func(tx Tx, id int64) (n int, err error) {
+		err = s.applyDeadlines(tx, id, now, &n)
+		return n, err
+	})
+}
+
+// eachConsultation runs fn on each consultation of ids, one transaction
+// each, and returns the sum of what the committed ones counted. It goes on
+// when one fails, stops when ctx ends, and returns the errors joined.
+func (s *Service) eachConsultation(ctx context.Context, ids []int64, fn func(tx Tx, id int64) (int, error)) (total int, err error) {
 	var errs []error
 	for _, id := range ids {
 		if ctx.Err() != nil {
@@ -107,17 +117,17 @@ func (s *Service) Due(ctx context.Context) (applied int, err error) {
 			break
 		}
 		var n int
-		err := s.store.Update(ctx, func(tx Tx) error {
-			n = 0
-			return s.applyDeadlines(tx, id, now, &n)
+		err := s.store.Update(ctx, func(tx Tx) (err error) {
+			n, err = fn(tx, id)
+			return err
 		})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("consultation %d: %w", id, err))
 			continue
 		}
-		applied += n
+		total += n
 	}
-	return applied, errors.Join(errs...)
+	return total, errors.Join(errs...)
 }
 
 func (s *Service) applyDeadlines(tx Tx, id int64, now time.Time, n *int) error {

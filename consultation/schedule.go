@@ -2,7 +2,6 @@ package consultation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -199,24 +198,9 @@ func (s *Service) DueReminders(ctx context.Context) (added int, err error) {
 	}); err != nil {
 		return 0, err
 	}
-	var errs []error
-	for _, id := range ids {
-		if ctx.Err() != nil {
-			errs = append(errs, ctx.Err())
-			break
-		}
-		var n int
-		err := s.store.Update(ctx, func(tx Tx) (err error) {
-			n, err = remind(tx, s.reminders, id, now)
-			return err
-		})
-		if err != nil {
-			errs = append(errs, fmt.Errorf("consultation %d: %w", id, err))
-			continue
-		}
-		added += n
-	}
-	return added, errors.Join(errs...)
+	return s.eachConsultation(ctx, ids, func(tx Tx, id int64) (int, error) {
+		return remind(tx, s.reminders, id, now)
+	})
 }
 
 // remind writes consultation id's reminders due at now and returns how
