@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -65,5 +66,21 @@ func (t *csvTable) rows(width int, fn func(line int, rec []string) error) error 
 		if err := fn(line, rec); err != nil {
 			return err
 		}
+	}
+}
+
+// parseMixed parses args with fs, flags allowed before and after the
+// positional arguments, which it returns in order.
+func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 }

@@ -27,17 +27,9 @@ func runGroup(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stderr, "usage: atelier group FILE.csv --text-column NAME --id-column NAME [--format csv|md]")
 		fs.PrintDefaults()
 	}
-	var files []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return fmt.Errorf("group: %w", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseMixed(fs, args)
+	if err != nil {
+		return fmt.Errorf("group: %w", err)
 	}
 	switch {
 	case len(files) != 1:

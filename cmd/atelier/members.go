@@ -31,17 +31,9 @@ func runMembers(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintln(stderr, membersUsage)
 		fs.PrintDefaults()
 	}
-	var files []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return fmt.Errorf("members import: %w", err)
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseMixed(fs, args[1:])
+	if err != nil {
+		return fmt.Errorf("members import: %w", err)
 	}
 	if len(files) != 1 {
 		return errors.New(membersUsage)
