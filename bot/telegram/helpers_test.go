@@ -216,27 +216,27 @@ func (e *env) handled(u telegramtest.Update) {
 // the messages the bot sent meanwhile.
 func (e *env) say(chat telegramtest.Chat, from telegramtest.User, text string) []telegramtest.Message {
 	e.t.Helper()
-	before := len(e.srv.Sent())
-	u := e.srv.SendText(chat, from, text)
-	e.handled(u)
-	return e.srv.Sent()[before:]
+	return e.sentFor(func() telegramtest.Update { return e.srv.SendText(chat, from, text) })
 }
 
 // reply is say in reply to message replyTo.
 func (e *env) reply(chat telegramtest.Chat, from telegramtest.User, replyTo int, text string) []telegramtest.Message {
 	e.t.Helper()
-	before := len(e.srv.Sent())
-	u := e.srv.Reply(chat, from, replyTo, text)
-	e.handled(u)
-	return e.srv.Sent()[before:]
+	return e.sentFor(func() telegramtest.Update { return e.srv.Reply(chat, from, replyTo, text) })
 }
 
 // press presses a button and waits until the press is handled.
 func (e *env) press(chat telegramtest.Chat, from telegramtest.User, msgID int, data string) []telegramtest.Message {
 	e.t.Helper()
+	return e.sentFor(func() telegramtest.Update { return e.srv.PressButton(chat, from, msgID, data) })
+}
+
+// sentFor injects an update, waits until it is handled and returns the
+// messages the bot sent meanwhile.
+func (e *env) sentFor(inject func() telegramtest.Update) []telegramtest.Message {
+	e.t.Helper()
 	before := len(e.srv.Sent())
-	u := e.srv.PressButton(chat, from, msgID, data)
-	e.handled(u)
+	e.handled(inject())
 	return e.srv.Sent()[before:]
 }
 
