@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf16"
 
+	"atelier/bot"
 	"atelier/bot/telegram"
 	"atelier/bot/telegram/telegramtest"
 	"atelier/consultation"
@@ -339,16 +340,29 @@ func TestPrivateReplyFallsBackToDeepLink(t *testing.T) {
 	}
 }
 
+// TestRemovedFromGroup checks that a group that removed the bot is
+// remembered: scheduled posts (reminders, digests) no longer try it, until
+// the bot is added back.
 func TestRemovedFromGroup(t *testing.T) {
 	e := start(t)
 	e.say(group, alice, "/aide")
 	e.handled(e.srv.MyChatMember(group, admin, telegramtest.StatusMember, telegramtest.StatusKicked))
-	if ms := e.say(group, alice, "/aide"); len(ms) != 0 {
-		t.Errorf("sent %d messages to a group that removed the bot", len(ms))
+	ctx := context.Background()
+	post := []bot.Reply{{To: bot.Here, Text: bot.Plain("Rappel")}}
+	chat := strconv.FormatInt(group.ID, 10)
+	tries := e.srv.Calls("sendMessage")
+	if err := e.a.Post(ctx, chat, post); err != nil {
+		t.Fatalf("Post to a removed group: %v", err)
 	}
-	v, err := e.svc.State(context.Background(), "telegram:gone:"+strconv.FormatInt(group.ID, 10))
-	if err != nil || v == "" {
-		t.Errorf("removal not remembered: %q, %v", v, err)
+	if n := e.srv.Calls("sendMessage") - tries; n != 0 {
+		t.Errorf("Post tried %d messages in a group that removed the bot; want none", n)
+	}
+	e.handled(e.srv.MyChatMember(group, admin, telegramtest.StatusKicked, telegramtest.StatusMember))
+	if err := e.a.Post(ctx, chat, post); err != nil {
+		t.Fatalf("Post once added back: %v", err)
+	}
+	if m, ok := e.srv.LastMessage(group.ID); !ok || m.Text != "Rappel" {
+		t.Errorf("last group message once added back = %+v, %v; want the post", m, ok)
 	}
 }
 

@@ -383,11 +383,16 @@ func (a *Adapter) Post(ctx context.Context, chatID string, replies []bot.Reply) 
 	if err != nil {
 		return fmt.Errorf("post to chat %q: not a Telegram chat id", chatID)
 	}
+	// A group that removed the bot gets nothing until it adds it back.
+	groupGone := id < 0 && a.gone(ctx, id)
 	for _, r := range replies {
 		if (r.To != bot.Here && r.To != bot.Direct) || (strings.TrimSpace(r.Text.String()) == "" && len(r.Files) == 0) {
 			continue
 		}
 		target := id
+		if r.To == bot.Here && groupGone {
+			continue
+		}
 		if r.To == bot.Direct {
 			// A member's private chat: skipped when the person never
 			// opened it or blocked the bot.

@@ -81,6 +81,9 @@ type Adapter struct {
 	afterHandle  func(ctx context.Context, updateID int64)
 
 	chatLocks keyedMutex
+	// blocks caches, per user, whether their private chat refuses the bot.
+	blocksMu sync.Mutex
+	blocks   map[int64]bool
 	// workers holds a token for each chat whose updates long polling is
 	// handling, and queued one for each call (reply, callback answer) left
 	// to make for a handled update, in polling or webhook mode, waiting in
@@ -144,6 +147,7 @@ func New(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) (*Adapte
 		now:   cfg.Clock,
 		sleep: sleepCtx,
 
+		blocks:  make(map[int64]bool),
 		workers: make(chan struct{}, parallelChats),
 		queued:  make(chan struct{}, maxQueued),
 		queues:  make(map[queueKey]*sendQueue),

@@ -300,24 +300,50 @@ func blockedKey(userID int64) string { return "telegram:blocked:" + strconv.Form
 func goneKey(chatID int64) string    { return "telegram:gone:" + strconv.FormatInt(chatID, 10) }
 
 // blocked reports whether the user's private chat is known to refuse the
-// bot (never opened, or blocked).
+// bot (never opened, or blocked). The flag is read from the database once
+// per user and kept: only this adapter writes it.
 func (a *Adapter) blocked(ctx context.Context, userID int64) bool {
+	a.blocksMu.Lock()
+	b, known := a.blocks[userID]
+	a.blocksMu.Unlock()
+	if known {
+		return b
+	}
 	v, err := a.svc.State(ctx, blockedKey(userID))
 	if err != nil {
 		a.log.Error("read state", "chat", strconv.FormatInt(userID, 10), "error", err)
 		return false
 	}
+	a.setBlocked(userID, v != "")
 	return v != ""
+}
+
+func (a *Adapter) setBlocked(userID int64, b bool) {
+	a.blocksMu.Lock()
+	defer a.blocksMu.Unlock()
+	a.blocks[userID] = b
 }
 
 func (a *Adapter) block(ctx context.Context, userID int64) {
 	a.putState(ctx, blockedKey(userID), "1")
+	a.setBlocked(userID, true)
 }
 
 func (a *Adapter) unblock(ctx context.Context, userID int64) {
 	if a.blocked(ctx, userID) {
 		a.putState(ctx, blockedKey(userID), "")
+		a.setBlocked(userID, false)
 	}
+}
+
+// gone reports whether the group is known to have removed the bot.
+func (a *Adapter) gone(ctx context.Context, chatID int64) bool {
+	v, err := a.svc.State(ctx, goneKey(chatID))
+	if err != nil {
+		a.log.Error("read state", "chat", strconv.FormatInt(chatID, 10), "error", err)
+		return false
+	}
+	return v != ""
 }
 
 func (a *Adapter) putState(ctx context.Context, key, value string) {
