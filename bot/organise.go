@@ -104,6 +104,9 @@ func isSpan(s string) bool {
 // schedulePhase plans phase p of the group's current consultation to begin
 // and end by itself.
 func (b *Bot) schedulePhase(r *request, p consultation.Phase, span string, quorum float64) ([]Reply, error) {
+	if err := r.inGroup(); err != nil {
+		return nil, err
+	}
 	loc := r.group.Location()
 	open, close, err := parseSpan(span, r.now, loc)
 	if err != nil {
@@ -121,6 +124,9 @@ func (b *Bot) schedulePhase(r *request, p consultation.Phase, span string, quoru
 
 // movePhase moves the group's current consultation to p and announces it.
 func (b *Bot) movePhase(r *request, p consultation.Phase, date string, quorum float64) ([]Reply, error) {
+	if err := r.inGroup(); err != nil {
+		return nil, err
+	}
 	deadline, err := r.deadline(date)
 	if err != nil {
 		return nil, err
