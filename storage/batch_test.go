@@ -121,3 +121,69 @@ func TestCancelledCallKeepsBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReadAfterWriteInOneTransaction reads a consultation and its proposals,
+// changes both, and reads them again in the same transaction: the versions
+// remembered between writes must not hide the change.
+func TestReadAfterWriteInOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	var c *consultation.Consultation
+	var m *consultation.Member
+	err = s.Update(ctx, func(tx consultation.Tx) error {
+		m = &consultation.Member{Name: "Alice", Status: consultation.Verified, Role: consultation.RoleAdmin, CreatedAt: t0}
+		if err := tx.CreateMember(m, consultation.Identity{Platform: consultation.Console, UserID: "alice"}); err != nil {
+			return err
+		}
+		c = &consultation.Consultation{Title: "Statuts", Phase: consultation.Draft, CreatedBy: m.ID, CreatedAt: t0, Salt: "s"}
+		return tx.CreateConsultation(c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A read transaction caches the consultation and its proposals.
+	err = s.View(ctx, func(tx consultation.Tx) error {
+		if _, err := tx.Consultation(c.ID); err != nil {
+			return err
+		}
+		_, err := tx.Proposals(c.ID)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.Update(ctx, func(tx consultation.Tx) error {
+		for _, want := range []consultation.Phase{consultation.Collecting, consultation.Grouping} {
+			got, err := tx.Consultation(c.ID)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.Proposals(c.ID); err != nil {
+				return err
+			}
+			changed := *got
+			changed.Phase = want
+			if err := tx.UpdateConsultation(&changed); err != nil {
+				return err
+			}
+			if err := tx.CreateProposal(&consultation.Proposal{ConsultationID: c.ID, Title: string(want), CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+				return err
+			}
+			if got, err := tx.Consultation(c.ID); err != nil || got.Phase != want {
+				t.Errorf("Consultation after a change in the same transaction = %+v, %v; want phase %s", got, err, want)
+			}
+			if ps, err := tx.Proposals(c.ID); err != nil || ps[len(ps)-1].Title != string(want) {
+				t.Errorf("Proposals after a change in the same transaction = %d, %v; want the new one last", len(ps), err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -132,9 +132,18 @@ func (t *sqlTx) keep(put func()) {
 	t.kept = append(t.kept, put)
 }
 
-// version reads a consultation's version.
+// version reads a consultation's version, once between writes.
 func (t *sqlTx) version(id int64) (int64, error) {
+	if v, ok := t.versions[id]; ok {
+		return v, nil
+	}
 	var v int64
-	err := t.queryRow(`SELECT version FROM consultations WHERE id = ?`, id).Scan(&v)
-	return v, mapError(err, "consultation")
+	if err := t.queryRow(`SELECT version FROM consultations WHERE id = ?`, id).Scan(&v); err != nil {
+		return 0, mapError(err, "consultation")
+	}
+	if t.versions == nil {
+		t.versions = make(map[int64]int64)
+	}
+	t.versions[id] = v
+	return v, nil
 }

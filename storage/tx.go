@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,6 +21,9 @@ type sqlTx struct {
 	cache    *cache
 	readOnly bool
 	kept     []func() // cache fills of a write transaction, for after its commit
+	// versions remembers the consultation versions read since the
+	// transaction last wrote: a version moves only with a write.
+	versions map[int64]int64
 }
 
 // stmtCache keeps prepared statements, so that a hot path such as a rating
@@ -61,6 +65,9 @@ func (c *stmtCache) close() error {
 }
 
 func (t *sqlTx) stmt(query string) (*sql.Stmt, error) {
+	if !strings.HasPrefix(query, "SELECT") {
+		t.versions = nil // it may write
+	}
 	if s, ok := t.bound[query]; ok {
 		return s, nil
 	}
