@@ -11,15 +11,20 @@ func scanMember(row interface{ Scan(...any) error }) (*consultation.Member, erro
 }
 
 // CreateMember implements consultation.Tx.
-func (t *sqlTx) CreateMember(m *consultation.Member, id consultation.Identity) (err error) {
-	m.ID, err = t.insert("member", `INSERT INTO members (name, status, role, lang, created_at, verified_at, verified_by, reminders_muted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.Name, m.Status, m.Role, m.Lang, stamp(m.CreatedAt), stamp(m.VerifiedAt), ref(m.VerifiedBy), m.Muted)
-	if err != nil {
+func (t *sqlTx) CreateMember(m *consultation.Member, id consultation.Identity) error {
+	if err := t.insertMember(m); err != nil {
 		return err
 	}
 	id.MemberID = m.ID
-	_, err = t.exec("identity", `INSERT INTO identities (platform, user_id, member_id, username, name) VALUES (?, ?, ?, ?, ?)`,
+	_, err := t.exec("identity", `INSERT INTO identities (platform, user_id, member_id, username, name) VALUES (?, ?, ?, ?, ?)`,
 		id.Platform, id.UserID, id.MemberID, id.Username, id.Name)
+	return err
+}
+
+// insertMember writes m as a new member and sets its ID.
+func (t *sqlTx) insertMember(m *consultation.Member) (err error) {
+	m.ID, err = t.insert("member", `INSERT INTO members (name, status, role, lang, created_at, verified_at, verified_by, reminders_muted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.Name, m.Status, m.Role, m.Lang, stamp(m.CreatedAt), stamp(m.VerifiedAt), ref(m.VerifiedBy), m.Muted)
 	return err
 }
 

@@ -107,13 +107,11 @@ func (t *sqlTx) MergeMembers(from, into int64) error {
 }
 
 // DetachIdentity implements consultation.Tx.
-func (t *sqlTx) DetachIdentity(p consultation.Platform, userID string, m *consultation.Member) (err error) {
+func (t *sqlTx) DetachIdentity(p consultation.Platform, userID string, m *consultation.Member) error {
 	if _, err := t.IdentityOf(p, userID); err != nil {
 		return err
 	}
-	m.ID, err = t.insert("member", `INSERT INTO members (name, status, role, lang, created_at, verified_at, verified_by) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		m.Name, m.Status, m.Role, m.Lang, stamp(m.CreatedAt), stamp(m.VerifiedAt), ref(m.VerifiedBy))
-	if err != nil {
+	if err := t.insertMember(m); err != nil {
 		return err
 	}
 	res, err := t.exec("identity", `UPDATE identities SET member_id = ? WHERE platform = ? AND user_id = ?`, m.ID, p, userID)
