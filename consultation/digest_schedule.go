@@ -134,7 +134,7 @@ func (s *Service) SendDigest(ctx context.Context, groupID int64, after, at time.
 				return err
 			}
 		}
-		d.Spec = withDefaultSpec(d).Spec
+		withDefaultSpec(d)
 		d.LastSentAt = at
 		return tx.PutDigestSchedule(d)
 	})

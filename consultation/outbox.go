@@ -17,12 +17,12 @@ type OutboxItem struct {
 	ID             int64
 	Platform       Platform
 	ChatID         string
-	Kind           string // what to render: OutboxPhase
+	Kind           string // what to render: OutboxPhase, OutboxReminder, OutboxClosing or OutboxDigest
 	ConsultationID int64
 	// Dedupe tells apart items of one kind for one consultation and chat;
 	// an item whose key is already there is not added again.
 	Dedupe    string
-	Payload   string // for OutboxPhase, the phase entered
+	Payload   string // what the kind needs to render: see each kind
 	CreatedAt time.Time
 	DueAt     time.Time
 	Attempts  int    // failed deliveries
@@ -72,8 +72,8 @@ func nextByDeadline(p Phase) (Phase, bool) {
 
 // Due applies the deadlines that have passed: each consultation whose
 // current phase has a deadline at or before now moves to its next phase,
-// and each whose evaluation was planned to open at or before now (see
-// SchedulePoll) opens it,
+// and each with a phase planned to begin at or before now (see
+// SchedulePhase) enters it,
 // as the system, under the rules of SetPhase, in one transaction per
 // consultation. Grouping moves to the evaluation only once there is a
 // proposal; until then it waits for an organiser and nothing is recorded.

@@ -20,7 +20,8 @@ type Clock struct {
 // New returns a clock standing at t until moved.
 func New(t time.Time) *Clock { return &Clock{now: t} }
 
-// Stepping returns a clock at t that moves forward by step at each reading.
+// Stepping returns a clock that moves forward by step at each reading,
+// starting from t: its first reading is t+step.
 func Stepping(t time.Time, step time.Duration) *Clock { return &Clock{now: t, step: step} }
 
 // Now returns the clock's time, after moving it by its step.
