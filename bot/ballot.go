@@ -301,9 +301,6 @@ func (b *Bot) rate(r *request) ([]Reply, error) {
 	}
 	switch len(cs) {
 	case 0:
-		if r.member.IsVerified() && r.member.Role == consultation.RoleSupporter {
-			return nil, consultation.Errorf(consultation.EFORBIDDEN, "supporter_no_vote", "supporters may send ideas but not vote")
-		}
 		return nil, consultation.Errorf(consultation.ECONFLICT, "no_open_poll", "no evaluation is open for you")
 	case 1:
 		return b.ballot(r, cs[0], 0, false)

@@ -234,6 +234,9 @@ func TestSupporterSendsIdeasButDoesNotVote(t *testing.T) {
 	if got := mh.say("sam", "", "/evaluer"); !strings.Contains(got, "pas noter ni voter") {
 		t.Errorf("supporter's /evaluer = %q", got)
 	}
+	if got := mh.say("sam", "dm", "/evaluer"); !strings.Contains(got, "pas noter ni voter") {
+		t.Errorf("supporter's /evaluer in private = %q", got)
+	}
 	if mh.snapshot() != before {
 		t.Error("a supporter's refused rating changed the state")
 	}
@@ -598,6 +601,11 @@ func TestSupportersVoteWhenTheConsultationAllowsIt(t *testing.T) {
 	}
 	if got := mh.say("alice", "", "/consultation sympathisants oui"); !strings.Contains(got, "sympathisant·es vérifié·es noteront") {
 		t.Fatalf("allowing supporters = %q", got)
+	}
+	// Allowed to rate, with no evaluation open yet: told so, not refused
+	// as a supporter.
+	if got := mh.say("sam", "dm", "/evaluer"); strings.Contains(got, "sympathisant") || !strings.Contains(got, "Aucune évaluation n'est ouverte") {
+		t.Errorf("supporter's /evaluer before the poll opens = %q", got)
 	}
 	mh.say("alice", "", "/sondage ouvrir")
 	if got := mh.say("alice", "", "/consultation sympathisants non"); !strings.Contains(got, "phase « évaluation »") {

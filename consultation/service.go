@@ -1256,10 +1256,17 @@ func (s *Service) OpenPolls(ctx context.Context, a Actor) ([]*Consultation, erro
 		if err != nil {
 			return err
 		}
+		var refused error
 		for _, c := range cs {
-			if inElectorate(tx, c, Poll{c.ID, PollRound, c.Round}, m) == nil {
+			switch err := inElectorate(tx, c, Poll{c.ID, PollRound, c.Round}, m); {
+			case err == nil:
 				out = append(out, c)
+			case refused == nil:
+				refused = err
 			}
+		}
+		if len(out) == 0 && refused != nil {
+			return refused
 		}
 		return nil
 	})
