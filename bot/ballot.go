@@ -133,6 +133,11 @@ func (b *Bot) press(r *request) ([]Reply, error) {
 	if !ok {
 		return nil, errForged
 	}
+	return b.pressBallot(r, p)
+}
+
+// pressBallot acts on a parsed ballot or vote button.
+func (b *Bot) pressBallot(r *request, p Press) ([]Reply, error) {
 	out, err := b.pressed(r, p)
 	if consultation.ErrorKey(err) == "not_found" {
 		return nil, errForged // no such consultation

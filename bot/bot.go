@@ -218,7 +218,7 @@ func (b *Bot) handle(ctx context.Context, ev Event, key string) ([]Reply, error)
 		// the member's next command.
 		r := &request{ctx: ctx, ev: ev, lang: ParseLang(ev.From.Lang, b.cfg.Locale), now: b.svc.Now(),
 			actor: consultation.Actor{Identity: consultation.Identity{Platform: ev.Platform, UserID: ev.From.ID}, Event: key}}
-		replies, err := b.press(r)
+		replies, err := b.pressBallot(r, p)
 		return b.settle(r, replies, err)
 	}
 	g, m, err := b.svc.Enter(ctx, consultation.Chat{Platform: ev.Platform, ChatID: ev.Chat.ID, Title: ev.Chat.Title, Private: ev.Chat.Private},
