@@ -27,24 +27,28 @@ type Press struct {
 	Choice       consultation.Choice
 }
 
+// buttonNumber reads a positive number of at most digits decimal digits,
+// written the one way buttons write it (no sign, no leading zero).
+func buttonNumber(s string, digits int) (int64, bool) {
+	if s == "" || len(s) > digits || s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	return n, err == nil && n > 0
+}
+
 // ParsePress parses button data.
 func ParsePress(data string) (Press, bool) {
 	if len(data) > 64 {
 		return Press{}, false
 	}
 	f := strings.Split(data, "_")
-	num := func(s string) (int64, bool) {
-		if s == "" || len(s) > 12 || s[0] == '0' {
-			return 0, false
-		}
-		for i := 0; i < len(s); i++ {
-			if s[i] < '0' || s[i] > '9' {
-				return 0, false
-			}
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
-		return n, err == nil && n > 0
-	}
+	num := func(s string) (int64, bool) { return buttonNumber(s, 12) }
 	var p Press
 	var ok bool
 	if len(f) < 2 || len(f[0]) != 1 {

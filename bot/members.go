@@ -175,16 +175,11 @@ type claimPress struct {
 
 func parseClaimPress(data string) (claimPress, bool) {
 	kind, num, ok := strings.Cut(data, "_")
-	if !ok || (kind != "kc" && kind != "kr") || num == "" || len(num) > 12 || num[0] == '0' {
+	if !ok || (kind != "kc" && kind != "kr") {
 		return claimPress{}, false
 	}
-	for i := 0; i < len(num); i++ {
-		if num[i] < '0' || num[i] > '9' {
-			return claimPress{}, false
-		}
-	}
-	id, err := strconv.ParseInt(num, 10, 64)
-	if err != nil {
+	id, ok := buttonNumber(num, 12)
+	if !ok {
 		return claimPress{}, false
 	}
 	return claimPress{confirm: kind == "kc", id: id}, true

@@ -41,15 +41,11 @@ func parseTokenPress(data string) (tokenPress, bool) {
 	case (p.kind == "ia" || p.kind == "sc" || p.kind == "sx") && len(f) == 1:
 		return p, true
 	case (p.kind == "is" || p.kind == "sd") && len(f) == 2:
-		s := f[1]
-		if s == "" || len(s) > 9 || s[0] == '0' {
+		n, ok := buttonNumber(f[1], 9)
+		if !ok {
 			return tokenPress{}, false
 		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n <= 0 {
-			return tokenPress{}, false
-		}
-		p.number = n
+		p.number = int(n)
 		return p, true
 	}
 	return tokenPress{}, false
