@@ -115,6 +115,7 @@ type Bot struct {
 	cfg     Config
 	log     *slog.Logger
 	limiter limiter
+	loc     *time.Location // cfg.TimeZone, where no group says otherwise
 }
 
 // New returns a Bot on svc.
@@ -134,7 +135,11 @@ func New(svc *consultation.Service, cfg Config, log *slog.Logger) *Bot {
 	if cfg.Limits.Ideas == 0 {
 		cfg.Limits.Ideas, cfg.Limits.IdeasPeriod = DefaultLimits.Ideas, DefaultLimits.IdeasPeriod
 	}
-	return &Bot{svc: svc, cfg: cfg, log: log}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return &Bot{svc: svc, cfg: cfg, log: log, loc: loc}
 }
 
 // Service returns the domain service the bot calls.

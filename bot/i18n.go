@@ -22,17 +22,13 @@ const (
 // ParseLang maps a platform language code ("fr", "fr-BE", "en-US") to a
 // Lang, falling back to def for anything else.
 func ParseLang(code, def string) Lang {
-	code = strings.ToLower(code)
-	switch {
-	case strings.HasPrefix(code, "fr"):
-		return French
-	case strings.HasPrefix(code, "en"):
-		return English
-	case def == string(English):
-		return English
-	default:
-		return French
+	if c := langCode(code); c != "" {
+		return Lang(c)
 	}
+	if def == string(English) {
+		return English
+	}
+	return French
 }
 
 // langCode returns "fr" or "en" for a platform language code Atelier

@@ -16,10 +16,7 @@ func (b *Bot) location(r *request) *time.Location {
 	if r.group != nil {
 		return r.group.Location()
 	}
-	if loc, err := time.LoadLocation(b.cfg.TimeZone); err == nil {
-		return loc
-	}
-	return time.UTC
+	return b.loc
 }
 
 // inPrivate refuses commands carrying a secret that must not be typed in a
@@ -282,7 +279,7 @@ func (b *Bot) direct(r *request, memberID int64, key string, args ...any) []Repl
 		def = r.group.Locale
 	}
 	lang := ParseLang(def, def)
-	if m, err := b.svc.Member(r.ctx, memberID); err == nil && m.Lang != "" {
+	if m, err := b.svc.Member(r.ctx, memberID); err == nil {
 		lang = ParseLang(m.Lang, def)
 	}
 	return []Reply{{To: Direct, UserID: ids[at].UserID, Text: Plain(lang.T(key, args...))}}

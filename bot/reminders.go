@@ -123,19 +123,13 @@ func (b *Bot) renderReminder(ctx context.Context, p consultation.Platform, userI
 	case err != nil || bl.Done >= len(bl.Proposals):
 		return nil, nil
 	}
-	locale, loc := b.cfg.Locale, time.UTC
-	if tz, err := time.LoadLocation(b.cfg.TimeZone); err == nil {
-		loc = tz
-	}
+	locale, loc := b.cfg.Locale, b.loc
 	if len(c.GroupIDs) > 0 {
 		if g, err := b.svc.Group(ctx, c.GroupIDs[0]); err == nil {
 			locale, loc = g.Locale, g.Location()
 		}
 	}
 	l := ParseLang(m.Lang, locale)
-	if m.Lang == "" {
-		l = ParseLang(locale, b.cfg.Locale)
-	}
 	var t Text
 	t.Add(Bold, l.T("reminder.title", c.Title)+"\n")
 	t.Line(l.T("reminder.body", l.When(c.Step(consultation.Evaluating).Deadline, loc)))
