@@ -253,14 +253,13 @@ func (d *demo) run(props []gardProposal, nMembers, nIdeas int) error {
 		truths[i] = truth{1 + 4*d.rnd.Float64(), 1 + 4*d.rnd.Float64()}
 	}
 	type rating struct {
-		who    consultation.Actor
-		p      int
-		axis   consultation.Axis
-		value  int
-		member int
+		who   consultation.Actor
+		p     int
+		axis  consultation.Axis
+		value int
 	}
 	var work [][]rating
-	for mi, who := range members {
+	for _, who := range members {
 		if d.rnd.Float64() < 0.12 {
 			continue // abstains
 		}
@@ -276,7 +275,7 @@ func (d *demo) run(props []gardProposal, nMembers, nIdeas int) error {
 				if d.rnd.Float64() < 0.04 {
 					v = consultation.DontKnow
 				}
-				mine = append(mine, rating{who, k + 1, ax, v, mi})
+				mine = append(mine, rating{who, k + 1, ax, v})
 			}
 		}
 		work = append(work, mine)
