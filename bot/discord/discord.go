@@ -204,7 +204,7 @@ func (a *Adapter) spawn(fn func(ctx context.Context)) bool {
 }
 
 func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {
-	defer a.recoverEvent("", "ready")
+	defer a.recoverEvent("ready")
 	if r.Application == nil || r.Application.ID == "" {
 		a.log.Error("ready without an application id")
 		return
@@ -217,7 +217,7 @@ func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 	a.log.Info("ready", "guilds", len(r.Guilds))
 	if start {
 		a.spawn(func(ctx context.Context) {
-			defer a.recoverEvent("", "register")
+			defer a.recoverEvent("register")
 			if err := a.register(ctx); err != nil {
 				a.log.Error("register commands", "error", err)
 				a.mu.Lock()
@@ -233,7 +233,7 @@ func (a *Adapter) onResumed(_ *discordgo.Session, _ *discordgo.Resumed) {
 }
 
 func (a *Adapter) onGuildDelete(_ *discordgo.Session, g *discordgo.GuildDelete) {
-	defer a.recoverEvent("", "guild delete")
+	defer a.recoverEvent("guild delete")
 	if g == nil || g.Guild == nil {
 		return
 	}
@@ -253,7 +253,7 @@ func (a *Adapter) ApplicationID() string {
 }
 
 func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionCreate) {
-	defer a.recoverEvent("", "interaction")
+	defer a.recoverEvent("interaction")
 	if ic == nil || ic.Interaction == nil || ic.ID == "" {
 		return
 	}
@@ -288,8 +288,8 @@ func (a *Adapter) first(id string) bool {
 
 // recoverEvent logs a panic of a gateway handler instead of letting it kill
 // the process.
-func (a *Adapter) recoverEvent(chat, what string) {
+func (a *Adapter) recoverEvent(what string) {
 	if v := recover(); v != nil {
-		a.log.Error("panic in "+what, "chat", chat, "error", fmt.Errorf("panic: %v", v))
+		a.log.Error("panic in "+what, "error", fmt.Errorf("panic: %v", v))
 	}
 }

@@ -30,8 +30,10 @@ func alreadyAcked(err error) bool {
 	return errors.As(err, &re) && re.Message != nil && re.Message.Code == codeAlreadyAcked
 }
 
-// call runs an interaction REST call on the acknowledgement session,
-// retrying a short rate limit or a server error a bounded number of times.
+// call runs a REST call (an interaction's answer, or an outbox post),
+// retrying a rate limit of at most maxAckWait or a server error, at most
+// maxAckAttempts times: short enough for Discord's three seconds to answer
+// an interaction.
 func (a *Adapter) call(ctx context.Context, fn func(opts ...discordgo.RequestOption) error) error {
 	return retry(ctx, maxAckAttempts, maxAckWait, func() error {
 		return fn(discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))

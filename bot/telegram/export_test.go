@@ -20,11 +20,12 @@ func SetHooks(a *Adapter, before, after func(ctx context.Context, updateID int64
 }
 
 // Busy returns how many chats long polling is handling, plus how many
-// handled updates still have replies to send.
+// calls (replies, callback answers) of handled updates are still to make,
+// in polling or webhook mode.
 func Busy(a *Adapter) int { return len(a.workers) + len(a.queued) }
 
 // SetWorkerEnded sets a function run each time long polling is done
-// handling a chat's updates or sending an update's replies.
+// handling a chat's updates, or a queued call is made.
 func SetWorkerEnded(a *Adapter, fn func()) { a.workerEnded = fn }
 
 // WebhookAddr returns the address the webhook server listens on, once it

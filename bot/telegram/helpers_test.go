@@ -109,7 +109,6 @@ type envConfig struct {
 	after   func(context.Context, int64)
 	webhook *telegram.WebhookConfig
 	apiURL  string
-	noRun   bool
 }
 
 func withServer(s *telegramtest.Server) envOption { return func(c *envConfig) { c.srv = s } }
@@ -163,9 +162,7 @@ func start(tb testing.TB, opts ...envOption) *env {
 	telegram.SetHooks(a, c.before, c.after)
 	e.a = a
 	telegram.SetWorkerEnded(a, e.srv.Poke)
-	if !c.noRun {
-		e.run()
-	}
+	e.run()
 	return e
 }
 

@@ -177,19 +177,25 @@ func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) boo
 			defer a.tokenBack(a.workers)
 			defer handled.Done()
 			for _, u := range us {
-				done, out := a.process(ctx, u)
-				if !done {
+				if !a.handleOne(ctx, u) {
 					incomplete.Store(true)
 					return
-				}
-				for _, o := range out {
-					a.queue(ctx, o)
 				}
 			}
 		}()
 	}
 	handled.Wait()
 	return !incomplete.Load()
+}
+
+// handleOne processes u and queues what it leaves to send; it reports
+// whether u is done with, as process does.
+func (a *Adapter) handleOne(ctx context.Context, u *models.Update) bool {
+	done, out := a.process(ctx, u)
+	for _, o := range out {
+		a.queue(ctx, o)
+	}
+	return done
 }
 
 // tokenBack gives back a token of workers or queued.

@@ -176,6 +176,7 @@ func (a *Adapter) send(ctx context.Context, chatID int64, text bot.Text, buttons
 
 // call runs fn against chatID, paced when it posts a new message. It waits
 // out 429 answers (bounded), and follows a group upgraded to a supergroup.
+// Calls about no chat (answers, settings) pass 0, unpaced.
 func (a *Adapter) call(ctx context.Context, chatID int64, paced bool, fn func(chat int64) error) error {
 	for attempt := 1; ; attempt++ {
 		if paced {
@@ -204,20 +205,6 @@ func (a *Adapter) call(ctx context.Context, chatID int64, paced bool, fn func(ch
 	}
 }
 
-// retry runs fn, waiting out 429 answers (bounded).
-func retry[T any](ctx context.Context, a *Adapter, fn func() (T, error)) (T, error) {
-	for attempt := 1; ; attempt++ {
-		v, err := fn()
-		var tooMany *tgbot.TooManyRequestsError
-		if err == nil || attempt >= maxAttempts || !errors.As(err, &tooMany) {
-			return v, err
-		}
-		if err := a.sleep(ctx, retryAfter(tooMany.RetryAfter)); err != nil {
-			return v, err
-		}
-	}
-}
-
 func retryAfter(seconds int) time.Duration {
 	return time.Duration(max(seconds, 1)) * time.Second
 }
@@ -232,10 +219,11 @@ func (a *Adapter) answer(ctx context.Context, queryID, text string) {
 	if tooLong(text) {
 		text = clipUTF16(text, maxToast-1) + "…"
 	}
-	_, err := retry(ctx, a, func() (bool, error) {
-		return a.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{
+	err := a.call(ctx, 0, false, func(int64) error {
+		_, err := a.tg.AnswerCallbackQuery(ctx, &tgbot.AnswerCallbackQueryParams{
 			CallbackQueryID: queryID, Text: text, ShowAlert: n > alertAfter,
 		})
+		return err
 	})
 	if err != nil && ctx.Err() == nil {
 		// A redelivered query may be too old to answer: nothing to do.

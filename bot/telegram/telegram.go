@@ -268,8 +268,9 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 	for _, sc := range scopes {
 		for _, l := range langs {
 			cmds := menu(l.lang)
-			_, err := retry(ctx, a, func() (bool, error) {
-				return a.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, Scope: sc, LanguageCode: l.code})
+			err := a.call(ctx, 0, false, func(int64) error {
+				_, err := a.tg.SetMyCommands(ctx, &tgbot.SetMyCommandsParams{Commands: cmds, Scope: sc, LanguageCode: l.code})
+				return err
 			})
 			if err != nil {
 				return fmt.Errorf("telegram: setMyCommands: %s", redact(err.Error(), a.cfg.Token))

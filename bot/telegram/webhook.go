@@ -53,8 +53,9 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
-	_, err = retry(ctx, a, func() (bool, error) {
-		return a.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{URL: wh.PublicURL, SecretToken: wh.SecretToken, AllowedUpdates: allowedUpdates})
+	err = a.call(ctx, 0, false, func(int64) error {
+		_, err := a.tg.SetWebhook(ctx, &tgbot.SetWebhookParams{URL: wh.PublicURL, SecretToken: wh.SecretToken, AllowedUpdates: allowedUpdates})
+		return err
 	})
 	if err != nil {
 		srv.Close()
@@ -102,13 +103,14 @@ func (a *Adapter) webhookHandler(run context.Context, calls *callGate) http.Hand
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return
 		}
-		u := new(models.Update)
-		if err := json.Unmarshal(body, u); err != nil {
+		var wu wireUpdate // read as long polling reads it
+		if err := json.Unmarshal(body, &wu); err != nil {
 			// Redelivering an update nobody can read helps no one.
 			a.log.Error("decode update", "error", err)
 			w.WriteHeader(http.StatusOK)
 			return
 		}
+		u := wu.update()
 		// Handling stops with the adapter, not with Telegram's request:
 		// an update handled after Telegram gave up is deduplicated when it
 		// comes again.
@@ -127,11 +129,7 @@ func (a *Adapter) webhookHandler(run context.Context, calls *callGate) http.Hand
 func (a *Adapter) handleQueued(ctx context.Context, u *models.Update) bool {
 	unlock := a.chatLocks.lock(chatKey(u))
 	defer unlock()
-	done, out := a.process(ctx, u)
-	for _, o := range out {
-		a.queue(ctx, o)
-	}
-	return done
+	return a.handleOne(ctx, u)
 }
 
 // callGate counts the webhook calls being handled, and once closed refuses
