@@ -77,21 +77,27 @@ func (a *Adapter) deliver(ctx context.Context, in *incoming, r bot.Reply) {
 }
 
 // direct sends a reply to another member's private chat with the bot,
-// whose id is their user id. A person who never opened that chat, or
-// blocked the bot, is skipped and remembered; nothing goes to the group.
+// whose id is their user id, and logs a failure.
 func (a *Adapter) direct(ctx context.Context, r bot.Reply) {
-	id, err := strconv.ParseInt(r.UserID, 10, 64)
-	if err != nil || id <= 0 || a.blocked(ctx, id) {
-		return
-	}
-	err = a.send(ctx, id, r.Text, r.Buttons, r.Quotes, r.Files, 0)
-	switch {
-	case err == nil, ctx.Err() != nil:
-	case errors.Is(err, tgbot.ErrorForbidden):
-		a.block(ctx, id)
-	default:
+	if err := a.sendDirect(ctx, r); err != nil && ctx.Err() == nil {
 		a.log.Error("send direct message", "chat", r.UserID, "error", a.clean(err))
 	}
+}
+
+// sendDirect sends a reply to another member's private chat. A person who
+// never opened that chat, or blocked the bot, is skipped and remembered
+// (no error); nothing goes to the group.
+func (a *Adapter) sendDirect(ctx context.Context, r bot.Reply) error {
+	id, err := strconv.ParseInt(r.UserID, 10, 64)
+	if err != nil || id <= 0 || a.blocked(ctx, id) {
+		return nil
+	}
+	err = a.send(ctx, id, r.Text, r.Buttons, r.Quotes, r.Files, 0)
+	if errors.Is(err, tgbot.ErrorForbidden) {
+		a.block(ctx, id)
+		return nil
+	}
+	return err
 }
 
 // offerPrivate posts, in the group, a button that opens the person's
@@ -377,25 +383,18 @@ func (a *Adapter) Post(ctx context.Context, chatID string, replies []bot.Reply) 
 		if (r.To != bot.Here && r.To != bot.Direct) || (strings.TrimSpace(r.Text.String()) == "" && len(r.Files) == 0) {
 			continue
 		}
-		target := id
-		if r.To == bot.Here && groupGone {
+		var err error
+		switch {
+		case r.To == bot.Direct:
+			err = a.sendDirect(ctx, r)
+		case groupGone:
 			continue
+		default:
+			err = a.send(ctx, id, r.Text, r.Buttons, r.Quotes, r.Files, 0)
 		}
-		if r.To == bot.Direct {
-			// A member's private chat: skipped when the person never
-			// opened it or blocked the bot.
-			uid, err := strconv.ParseInt(r.UserID, 10, 64)
-			if err != nil || uid <= 0 || a.blocked(ctx, uid) {
-				continue
-			}
-			target = uid
-		}
-		err := a.send(ctx, target, r.Text, r.Buttons, r.Quotes, r.Files, 0)
 		var tooMany *tgbot.TooManyRequestsError
 		switch {
 		case err == nil:
-		case errors.Is(err, tgbot.ErrorForbidden) && r.To == bot.Direct:
-			a.block(ctx, target)
 		case errors.Is(err, tgbot.ErrorForbidden):
 			a.log.Warn("chat refuses the bot", "chat", chatID, "error", a.clean(err))
 			a.putState(ctx, goneKey(id), "1")
