@@ -2,7 +2,6 @@ package bot_test
 
 import (
 	"context"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"atelier/bot"
 	"atelier/consultation"
 	"atelier/consultation/clocktest"
-	"atelier/storage"
 )
 
 type recordingPoster struct{ posts []string }
@@ -37,15 +35,10 @@ type digestRig struct {
 
 func newDigestRig(t *testing.T, start time.Time) *digestRig {
 	t.Helper()
-	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "digest.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	r := &digestRig{t: t, clock: clocktest.New(start), poster: &recordingPoster{}}
-	r.svc = consultation.NewService(st, consultation.Options{Clock: r.clock, Random: zeroReader{},
-		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
-	r.bot = bot.New(r.svc, bot.Config{Locale: "en", TimeZone: "Europe/Paris", Limits: bot.Limits{Commands: -1, Ideas: -1}}, nil)
+	_, r.svc, r.bot = openBot(t, "", consultation.Options{Clock: r.clock, Random: zeroReader{}},
+		bot.Config{Locale: "en", Limits: bot.Limits{Commands: -1, Ideas: -1}})
+	var err error
 	r.sender = bot.NewSender(r.bot, map[consultation.Platform]bot.Poster{consultation.Console: r.poster}, bot.SenderOptions{Now: r.clock.Now})
 	r.say("admin", "/consultation new Section life")
 	r.say("admin", "/phase collecting")

@@ -37,18 +37,42 @@ type harness struct {
 
 func newHarness(t *testing.T, locale string) *harness {
 	t.Helper()
-	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
+	paris, _ := time.LoadLocation("Europe/Paris")
+	return openHarness(t, "", consultation.Options{
+		Clock:  clocktest.Stepping(time.Date(2026, 11, 23, 9, 0, 0, 0, paris), time.Second),
+		Random: zeroReader{},
+	}, bot.Config{Locale: locale})
+}
+
+// openHarness is a harness on openBot.
+func openHarness(t *testing.T, path string, opt consultation.Options, cfg bot.Config) *harness {
+	t.Helper()
+	st, svc, b := openBot(t, path, opt, cfg)
+	return &harness{t: t, bot: b, svc: svc, store: st, last: map[string][][]bot.Button{}}
+}
+
+// openBot opens the database at path (a new one when path is ""), closed
+// with the test, and a bot on it. The console user "admin" is the admin
+// unless opt names admins, and times show in Paris unless cfg says
+// otherwise.
+func openBot(t *testing.T, path string, opt consultation.Options, cfg bot.Config) (*storage.Store, *consultation.Service, *bot.Bot) {
+	t.Helper()
+	if path == "" {
+		path = filepath.Join(t.TempDir(), "bot.db")
+	}
+	st, err := storage.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	paris, _ := time.LoadLocation("Europe/Paris")
-	svc := consultation.NewService(st, consultation.Options{
-		Clock:  clocktest.Stepping(time.Date(2026, 11, 23, 9, 0, 0, 0, paris), time.Second),
-		Random: zeroReader{},
-		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
-	})
-	return &harness{t: t, bot: bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
+	if opt.Admins == nil {
+		opt.Admins = []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}
+	}
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = "Europe/Paris"
+	}
+	svc := consultation.NewService(st, opt)
+	return st, svc, bot.New(svc, cfg, nil)
 }
 
 // say sends a message from user in chat ("" is the group "main", "dm" the

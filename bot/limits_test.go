@@ -1,8 +1,6 @@
 package bot_test
 
 import (
-	"context"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -11,18 +9,11 @@ import (
 	"atelier/bot"
 	"atelier/consultation"
 	"atelier/consultation/clocktest"
-	"atelier/storage"
 )
 
 func TestRateLimits(t *testing.T) {
-	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "bot.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))
-	svc := consultation.NewService(st, consultation.Options{Clock: clk, Random: &counter{}, Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
-	h := &harness{t: t, bot: bot.New(svc, bot.Config{Locale: "en", TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
+	h := openHarness(t, "", consultation.Options{Clock: clk, Random: &counter{}}, bot.Config{Locale: "en"})
 	h.setup()
 	h.say("alice", "", "/phase collecting")
 

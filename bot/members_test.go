@@ -13,7 +13,6 @@ import (
 	"atelier/bot"
 	"atelier/consultation"
 	"atelier/consultation/clocktest"
-	"atelier/storage"
 )
 
 // counter is a random source whose every read differs, so that codes made
@@ -56,17 +55,7 @@ func newMemberHarness(t *testing.T, locale string) *memberHarness {
 
 func (mh *memberHarness) open(t *testing.T, locale string) {
 	t.Helper()
-	st, err := storage.Open(context.Background(), mh.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc := consultation.NewService(st, consultation.Options{
-		Clock:  mh.clock,
-		Random: mh.random,
-		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
-	})
-	mh.harness = &harness{t: t, bot: bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil), svc: svc, store: st, last: map[string][][]bot.Button{}}
+	mh.harness = openHarness(t, mh.path, consultation.Options{Clock: mh.clock, Random: mh.random}, bot.Config{Locale: locale})
 }
 
 func (mh *memberHarness) advance(d time.Duration) { mh.clock.Add(d) }

@@ -1,15 +1,12 @@
 package bot_test
 
 import (
-	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"atelier/bot"
 	"atelier/consultation"
 	"atelier/consultation/clocktest"
-	"atelier/storage"
 )
 
 // TestConfiguredReminder checks that the reminder slots come from the
@@ -18,16 +15,8 @@ import (
 func TestConfiguredReminder(t *testing.T) {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	clk := clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, paris))
-	st, err := storage.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc := consultation.NewService(st, consultation.Options{
-		Clock: clk, Random: zeroReader{}, Reminders: []time.Duration{12 * time.Hour},
-		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
-	})
-	s := &schedRun{t: t, clock: clk, store: st, svc: svc, bot: bot.New(svc, bot.Config{Locale: "fr", TimeZone: "Europe/Paris"}, nil)}
+	st, svc, b := openBot(t, "", consultation.Options{Clock: clk, Random: zeroReader{}, Reminders: []time.Duration{12 * time.Hour}}, bot.Config{Locale: "fr"})
+	s := &schedRun{t: t, clock: clk, store: st, svc: svc, bot: b}
 	for _, line := range []struct{ who, text string }{
 		{"bob", "/consultations"},
 		{"admin", "/verify @bob"},

@@ -29,18 +29,8 @@ type schedRun struct {
 
 func newSchedRun(t *testing.T, locale string, clk *clocktest.Clock, path string) *schedRun {
 	t.Helper()
-	st, err := storage.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	svc := consultation.NewService(st, consultation.Options{
-		Clock:  clk,
-		Random: zeroReader{},
-		Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
-	})
-	return &schedRun{t: t, path: path, clock: clk, store: st, svc: svc,
-		bot: bot.New(svc, bot.Config{Locale: locale, TimeZone: "Europe/Paris"}, nil)}
+	st, svc, b := openBot(t, path, consultation.Options{Clock: clk, Random: zeroReader{}}, bot.Config{Locale: locale})
+	return &schedRun{t: t, path: path, clock: clk, store: st, svc: svc, bot: b}
 }
 
 // restart closes the store and opens a new one on the same file.

@@ -75,13 +75,7 @@ type senderFixture struct {
 
 func (f *senderFixture) open() {
 	f.t.Helper()
-	st, err := storage.Open(f.ctx, f.path)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	f.store = st
-	f.svc = consultation.NewService(st, consultation.Options{Clock: f.clock, Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
-	f.bot = bot.New(f.svc, bot.Config{Locale: "fr", TimeZone: "Europe/Paris"}, nil)
+	f.store, f.svc, f.bot = openBot(f.t, f.path, consultation.Options{Clock: f.clock}, bot.Config{Locale: "fr"})
 }
 
 func (f *senderFixture) must(_ any, err error) {
@@ -98,7 +92,6 @@ func newSenderFixture(t *testing.T) *senderFixture {
 	f := &senderFixture{t: t, ctx: context.Background(), path: filepath.Join(t.TempDir(), "sender.db"),
 		clock: clocktest.New(time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC))}
 	f.open()
-	t.Cleanup(func() { f.store.Close() })
 	enter := func(chat, user, locale string) (*consultation.Group, consultation.Actor) {
 		g, m, err := f.svc.Enter(f.ctx, consultation.Chat{Platform: consultation.Console, ChatID: chat, Title: chat}, consultation.Identity{UserID: user, Username: user, Name: user}, locale, "Europe/Paris")
 		if err != nil {

@@ -3,7 +3,6 @@ package bot_test
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +11,6 @@ import (
 	"atelier/consultation"
 	"atelier/consultation/clocktest"
 	"atelier/consultation/similar"
-	"atelier/storage"
 )
 
 // tokenChat is a console group with an admin, two organisers (alice,
@@ -28,18 +26,9 @@ type tokenChat struct {
 func mustTokenChat(t *testing.T) *tokenChat {
 	t.Helper()
 	ctx := context.Background()
-	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
 	clock := clocktest.New(time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC))
-	svc := consultation.NewService(st, consultation.Options{
-		Clock:      clock,
-		Admins:     []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}},
-		Similarity: similar.NewIdeas(similar.DefaultOptions()),
-	})
-	c := &tokenChat{t: t, b: bot.New(svc, bot.Config{Locale: "en"}, nil), svc: svc, clock: clock}
+	_, svc, b := openBot(t, "", consultation.Options{Clock: clock, Similarity: similar.NewIdeas(similar.DefaultOptions())}, bot.Config{Locale: "en"})
+	c := &tokenChat{t: t, b: b, svc: svc, clock: clock}
 	for _, who := range []string{"admin", "alice", "olga", "chloe", "david", "emma"} {
 		c.say(who, "/consultations")
 	}
@@ -237,13 +226,7 @@ func TestSuggestionTokens(t *testing.T) {
 
 func TestSuggestUnavailableWithoutSimilarity(t *testing.T) {
 	ctx := context.Background()
-	st, err := storage.Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	svc := consultation.NewService(st, consultation.Options{Admins: []consultation.Identity{{Platform: consultation.Console, UserID: "admin"}}})
-	b := bot.New(svc, bot.Config{Locale: "en"}, nil)
+	_, _, b := openBot(t, "", consultation.Options{}, bot.Config{Locale: "en"})
 	say := func(text string) []bot.Reply {
 		return b.Handle(ctx, bot.Event{Platform: consultation.Console, From: bot.User{ID: "admin", Username: "admin", Lang: "en"}, Chat: bot.Chat{ID: "main"}, Text: text})
 	}
