@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,12 +94,7 @@ func (b *Bot) phase(r *request) ([]Reply, error) {
 // "from … to …") rather than a deadline.
 func isSpan(s string) bool {
 	low := strings.ToLower(s)
-	for _, p := range []string{"from ", "du ", "de "} {
-		if strings.HasPrefix(low, p) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(spanStarts, func(p string) bool { return strings.HasPrefix(low, p) })
 }
 
 // schedulePhase plans phase p of the group's current consultation to begin

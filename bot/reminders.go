@@ -32,6 +32,9 @@ func (b *Bot) pollSchedule(r *request, args string) ([]Reply, error) {
 
 // spanSeparators split "X to Y" forms; " à " is not one, since it may
 // introduce the time of a date ("1/12 à 18h").
+// spanStarts are the words a span of dates may begin with.
+var spanStarts = []string{"from ", "du ", "de "}
+
 var spanSeparators = []string{" to ", " until ", " au ", " jusqu'au ", " jusqu’au ", " -> ", " → ", " - "}
 
 // parseSpan reads two dates: "from X to Y", "du X au Y", "X to Y", or
@@ -40,7 +43,7 @@ var spanSeparators = []string{" to ", " until ", " au ", " jusqu'au ", " jusqu�
 func parseSpan(s string, now time.Time, loc *time.Location) (open, close time.Time, err error) {
 	s = strings.Join(strings.Fields(s), " ")
 	low := strings.ToLower(s)
-	for _, p := range []string{"from ", "du ", "de ", "le "} {
+	for _, p := range append(spanStarts, "le ") {
 		if strings.HasPrefix(low, p) {
 			s, low = s[len(p):], low[len(p):]
 			break

@@ -121,7 +121,7 @@ func (b *Bot) synthesis(r *request) ([]Reply, error) {
 // dates, if it has one.
 func cutSpan(s string) (before, span string, ok bool) {
 	low := strings.ToLower(s)
-	for _, p := range []string{"from ", "du ", "de "} {
+	for _, p := range spanStarts {
 		if strings.HasPrefix(low, p) {
 			return "", s, true
 		}
