@@ -151,14 +151,14 @@ func (b *Bot) pressBallot(r *request, p Press) ([]Reply, error) {
 
 // pressed acts on a well-formed button; the domain re-checks everything.
 func (b *Bot) pressed(r *request, p Press) ([]Reply, error) {
-	c := &consultation.Consultation{ID: p.Consultation}
+	cid := p.Consultation
 	switch p.Kind {
 	case 'b':
-		return b.ballot(r, c, 0, false)
+		return b.ballot(r, cid, 0, false)
 	case 'n':
-		return b.ballot(r, c, p.Proposal, true)
+		return b.ballot(r, cid, p.Proposal, true)
 	case 'r':
-		bl, completed, err := b.svc.Rate(r.ctx, r.actor, c.ID, p.Round, p.Proposal, p.Axis, p.Value)
+		bl, completed, err := b.svc.Rate(r.ctx, r.actor, cid, p.Round, p.Proposal, p.Axis, p.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +173,7 @@ func (b *Bot) pressed(r *request, p Press) ([]Reply, error) {
 		out[0].Toast = r.lang.T("rate.recorded", r.lang.Axis(p.Axis), r.lang.Score(p.Value))
 		return out, nil
 	case 'v':
-		if err := b.svc.Vote(r.ctx, r.actor, c.ID, p.Choice); err != nil {
+		if err := b.svc.Vote(r.ctx, r.actor, cid, p.Choice); err != nil {
 			return nil, err
 		}
 		return []Reply{{To: Private, Toast: r.lang.T("vote.recorded", r.lang.Choice(p.Choice))}}, nil
@@ -183,8 +183,8 @@ func (b *Bot) pressed(r *request, p Press) ([]Reply, error) {
 
 // ballot renders the member's ballot at proposal number n; 0 shows the
 // first proposal not yet rated, and -n the first not rated after n.
-func (b *Bot) ballot(r *request, c *consultation.Consultation, n int, edit bool) ([]Reply, error) {
-	bl, err := b.svc.Ballot(r.ctx, r.actor, c.ID)
+func (b *Bot) ballot(r *request, cid int64, n int, edit bool) ([]Reply, error) {
+	bl, err := b.svc.Ballot(r.ctx, r.actor, cid)
 	if err != nil {
 		return nil, err
 	}
@@ -302,7 +302,7 @@ func (b *Bot) rate(r *request) ([]Reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		return b.ballot(r, c, 0, false)
+		return b.ballot(r, c.ID, 0, false)
 	}
 	cs, err := b.svc.OpenPolls(r.ctx, r.actor)
 	if err != nil {
@@ -312,7 +312,7 @@ func (b *Bot) rate(r *request) ([]Reply, error) {
 	case 0:
 		return nil, consultation.Errorf(consultation.ECONFLICT, "no_open_poll", "no evaluation is open for you")
 	case 1:
-		return b.ballot(r, cs[0], 0, false)
+		return b.ballot(r, cs[0].ID, 0, false)
 	}
 	var t Text
 	t.Line(r.lang.T("rate.choose"))
