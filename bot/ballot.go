@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -209,29 +210,18 @@ func (b *Bot) showBallot(r *request, bl *consultation.Ballot, n int, edit bool) 
 			return nil, errForged
 		}
 	default:
-		start := 0
-		for i, p := range bl.Proposals {
-			if p.Number == -n {
-				start = i + 1
-			}
-		}
+		// The member's place (-n), if any: search from the next one, and
+		// stay there when everything is rated.
+		at := slices.IndexFunc(bl.Proposals, func(p *consultation.Proposal) bool { return p.Number == -n })
 		for k := 0; k < len(bl.Proposals); k++ {
-			i := (start + k) % len(bl.Proposals)
+			i := (at + 1 + k) % len(bl.Proposals)
 			if !bl.Mine[bl.Proposals[i].ID].Complete() {
 				pos = i
 				break
 			}
 		}
 		if pos < 0 {
-			pos = 0
-			if n < 0 {
-				// Everything is rated: stay where the member is.
-				for i, p := range bl.Proposals {
-					if p.Number == -n {
-						pos = i
-					}
-				}
-			}
+			pos = max(at, 0)
 		}
 	}
 	p := bl.Proposals[pos]
