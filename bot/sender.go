@@ -36,16 +36,18 @@ func (b *Bot) Render(ctx context.Context, p consultation.Platform, chatID, kind 
 		return b.renderReminder(ctx, p, chatID, consultationID)
 	case consultation.OutboxClosing:
 		return b.renderClosing(ctx, p, chatID, consultationID)
-	}
-	if kind == consultation.OutboxDigest {
+	case consultation.OutboxDigest:
 		return b.renderDigest(ctx, p, chatID, payload)
+	case consultation.OutboxPhase:
+		return b.renderPhase(ctx, p, chatID, consultationID, consultation.Phase(payload))
 	}
-	if kind != consultation.OutboxPhase {
-		return nil, fmt.Errorf("render %s: unknown kind", kind)
-	}
-	phase := consultation.Phase(payload)
+	return nil, fmt.Errorf("render %s: unknown kind", kind)
+}
+
+// renderPhase renders the announcement that a consultation entered phase.
+func (b *Bot) renderPhase(ctx context.Context, p consultation.Platform, chatID string, consultationID int64, phase consultation.Phase) ([]Reply, error) {
 	if phase.Index() < 0 {
-		return nil, fmt.Errorf("render phase %q: unknown phase", payload)
+		return nil, fmt.Errorf("render phase %q: unknown phase", phase)
 	}
 	g, err := b.svc.GroupByChat(ctx, p, chatID)
 	if err != nil {
