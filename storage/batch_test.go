@@ -15,24 +15,8 @@ import (
 // gives the consultation the same version: reads must see the second.
 func TestCacheIgnoresFailedCallOfBatch(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	var c *consultation.Consultation
-	err = s.Update(ctx, func(tx consultation.Tx) error {
-		m := &consultation.Member{Name: "Alice", Status: consultation.Verified, Role: consultation.RoleAdmin, CreatedAt: t0}
-		if err := tx.CreateMember(m, consultation.Identity{Platform: consultation.Console, UserID: "alice"}); err != nil {
-			return err
-		}
-		c = &consultation.Consultation{Title: "Statuts", Phase: consultation.Draft, CreatedBy: m.ID, CreatedAt: t0, Salt: "s"}
-		return tx.CreateConsultation(c)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c := withConsultation(t)
+	var err error
 	setPhase := func(p consultation.Phase, fail error) func(consultation.Tx) error {
 		return func(tx consultation.Tx) error {
 			changed := *c
@@ -127,27 +111,10 @@ func TestCancelledCallKeepsBatch(t *testing.T) {
 // remembered between writes must not hide the change.
 func TestReadAfterWriteInOneTransaction(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
-	var c *consultation.Consultation
-	var m *consultation.Member
-	err = s.Update(ctx, func(tx consultation.Tx) error {
-		m = &consultation.Member{Name: "Alice", Status: consultation.Verified, Role: consultation.RoleAdmin, CreatedAt: t0}
-		if err := tx.CreateMember(m, consultation.Identity{Platform: consultation.Console, UserID: "alice"}); err != nil {
-			return err
-		}
-		c = &consultation.Consultation{Title: "Statuts", Phase: consultation.Draft, CreatedBy: m.ID, CreatedAt: t0, Salt: "s"}
-		return tx.CreateConsultation(c)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, c := withConsultation(t)
+	t0 := c.CreatedAt
 	// A read transaction caches the consultation and its proposals.
-	err = s.View(ctx, func(tx consultation.Tx) error {
+	err := s.View(ctx, func(tx consultation.Tx) error {
 		if _, err := tx.Consultation(c.ID); err != nil {
 			return err
 		}
@@ -171,7 +138,7 @@ func TestReadAfterWriteInOneTransaction(t *testing.T) {
 			if err := tx.UpdateConsultation(&changed); err != nil {
 				return err
 			}
-			if err := tx.CreateProposal(&consultation.Proposal{ConsultationID: c.ID, Title: string(want), CreatedBy: m.ID, CreatedAt: t0}); err != nil {
+			if err := tx.CreateProposal(&consultation.Proposal{ConsultationID: c.ID, Title: string(want), CreatedBy: c.CreatedBy, CreatedAt: t0}); err != nil {
 				return err
 			}
 			if got, err := tx.Consultation(c.ID); err != nil || got.Phase != want {
@@ -186,4 +153,30 @@ func TestReadAfterWriteInOneTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// withConsultation opens a new store, closed with the test, holding an
+// admin and a draft consultation that they created.
+func withConsultation(t *testing.T) (*Store, *consultation.Consultation) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	t0 := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	var c *consultation.Consultation
+	err = s.Update(ctx, func(tx consultation.Tx) error {
+		m := &consultation.Member{Name: "Alice", Status: consultation.Verified, Role: consultation.RoleAdmin, CreatedAt: t0}
+		if err := tx.CreateMember(m, consultation.Identity{Platform: consultation.Console, UserID: "alice"}); err != nil {
+			return err
+		}
+		c = &consultation.Consultation{Title: "Statuts", Phase: consultation.Draft, CreatedBy: m.ID, CreatedAt: t0, Salt: "s"}
+		return tx.CreateConsultation(c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, c
 }
