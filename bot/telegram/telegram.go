@@ -107,18 +107,6 @@ type Adapter struct {
 // stateOffset is where the next update_id to ask for is kept.
 const stateOffset = "telegram:offset"
 
-// NewHTTPClient returns the HTTP client the adapter uses when the
-// configuration names none. Chats are handled in parallel, each making
-// calls of its own: it keeps a connection for each instead of Go's default
-// of two idle per host, so that calls do not open (and, on the real API,
-// handshake) new connections under load.
-func NewHTTPClient() *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConns = 4 * parallelChats
-	t.MaxIdleConnsPerHost = 4 * parallelChats
-	return &http.Client{Transport: t}
-}
-
 // allowedUpdates are the update kinds the adapter asks for.
 var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
 
