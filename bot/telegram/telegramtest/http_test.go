@@ -155,13 +155,36 @@ func TestRouting(t *testing.T) {
 	if e := call(ctx, t, srv, srv.Token(), "sendPoll", `{}`); e.ErrorCode != http.StatusNotFound || e.Description != "Not Found: method not found" {
 		t.Errorf("unsupported method = %+v; want 404 method not found", e)
 	}
-	e := call(ctx, t, srv, srv.Token(), "sendMessage", `{"chat_id":1001,"text":"json","reply_markup":{"inline_keyboard":[[{"text":"ok","callback_data":"k"}]]}}`)
+	e := call(ctx, t, srv, srv.Token(), "sendMessage", `{"chat_id":1001,"text":"json","reply_markup":{"inline_keyboard":[[{"text":"ok", "callback_data":"k"}]],"resize_keyboard":true}}`)
 	var sent struct {
-		MessageID int   `json:"message_id"`
-		Date      int64 `json:"date"`
+		MessageID   int             `json:"message_id"`
+		Date        int64           `json:"date"`
+		ReplyMarkup json.RawMessage `json:"reply_markup"`
 	}
 	if err := json.Unmarshal(e.Result, &sent); err != nil || !e.OK || sent.MessageID == 0 || sent.Date == 0 {
 		t.Errorf("sendMessage as JSON = %+v (%v); want a dated message", e, err)
+	}
+	// Messages carry their inline keyboard back, and nothing else of the
+	// markup; so do the updates of a press.
+	const keyboard = `{"inline_keyboard":[[{"text":"ok","callback_data":"k"}]]}`
+	if string(sent.ReplyMarkup) != keyboard {
+		t.Errorf("sent message's reply_markup = %s; want %s", sent.ReplyMarkup, keyboard)
+	}
+	srv.PressButton(telegramtest.PrivateChat(alice), alice, sent.MessageID, "k")
+	var updates []struct {
+		CallbackQuery struct {
+			Message struct {
+				ReplyMarkup json.RawMessage `json:"reply_markup"`
+			} `json:"message"`
+		} `json:"callback_query"`
+	}
+	if e := call(ctx, t, srv, srv.Token(), "getUpdates", `{"timeout":0}`); !e.OK {
+		t.Fatalf("getUpdates after a press: %+v", e)
+	} else if err := json.Unmarshal(e.Result, &updates); err != nil || len(updates) != 1 {
+		t.Fatalf("getUpdates after a press: %s, %v", e.Result, err)
+	}
+	if got := string(updates[0].CallbackQuery.Message.ReplyMarkup); got != keyboard {
+		t.Errorf("pressed message's reply_markup = %s; want %s", got, keyboard)
 	}
 	m, ok := srv.LastMessage(alice.ID)
 	if !ok || m.Text != "json" || len(m.Buttons()) != 1 || m.Buttons()[0].CallbackData != "k" {

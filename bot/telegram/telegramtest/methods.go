@@ -116,6 +116,14 @@ func readContent(p params, field string, limit int, required bool) (content, *AP
 			}
 		}
 		m.Raw = json.RawMessage(raw)
+		if m.InlineKeyboard != nil {
+			var keyboard struct {
+				InlineKeyboard json.RawMessage `json:"inline_keyboard"`
+			}
+			if json.Unmarshal(m.Raw, &keyboard) == nil {
+				m.wire, _ = json.Marshal(keyboard)
+			}
+		}
 		c.markup = &m
 	}
 	if p.has("link_preview_options") {

@@ -470,6 +470,23 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		// A client gone during a long poll reads nothing.
 		return
 	}
+	if updates, ok := result.([]json.RawMessage); ok {
+		// Put together rather than encoded again: each update was
+		// encoded, compact, when queued.
+		n := len(`{"ok":true,"result":[]}`) + len(updates)
+		for _, u := range updates {
+			n += len(u)
+		}
+		b := append(make([]byte, 0, n), `{"ok":true,"result":[`...)
+		for i, u := range updates {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, u...)
+		}
+		writeBody(w, http.StatusOK, append(b, "]}"...))
+		return
+	}
 	writeJSON(w, http.StatusOK, struct {
 		OK     bool `json:"ok"`
 		Result any  `json:"result"`
@@ -503,6 +520,11 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	writeBody(w, status, b)
+}
+
+// writeBody writes a JSON answer.
+func writeBody(w http.ResponseWriter, status int, b []byte) {
 	// The length is given, as Telegram does, rather than left to chunked
 	// encoding for answers over 2 KB.
 	w.Header().Set("Content-Type", "application/json")

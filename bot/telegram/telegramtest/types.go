@@ -128,6 +128,9 @@ type ReplyMarkup struct {
 	InlineKeyboard [][]InlineButton `json:"inline_keyboard"`
 	// Raw is the markup as received.
 	Raw json.RawMessage `json:"-"`
+	// wire is the markup as messages carry it back: its inline keyboard
+	// alone, encoded once when received.
+	wire json.RawMessage
 }
 
 // InlineButton is a button of an inline keyboard.

@@ -142,13 +142,8 @@ func (s *Server) wireMessageLocked(m Message, withReply bool) *wireMessage {
 			Width: width, Height: height, FileSize: len(m.Photo.Data),
 		}}
 	}
-	if m.ReplyMarkup != nil && m.ReplyMarkup.InlineKeyboard != nil {
-		var markup struct {
-			InlineKeyboard json.RawMessage `json:"inline_keyboard"`
-		}
-		if json.Unmarshal(m.ReplyMarkup.Raw, &markup) == nil {
-			w.ReplyMarkup, _ = json.Marshal(markup)
-		}
+	if m.ReplyMarkup != nil {
+		w.ReplyMarkup = m.ReplyMarkup.wire
 	}
 	if withReply && m.ReplyTo != 0 {
 		if r, ok := s.messageLocked(m.ChatID, m.ReplyTo); ok {
