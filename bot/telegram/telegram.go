@@ -42,7 +42,7 @@ type Config struct {
 	Token      string           // the bot token from BotFather; never logged
 	APIURL     string           // default DefaultAPIURL
 	Webhook    *WebhookConfig   // nil means long polling
-	HTTPClient *http.Client     // optional
+	HTTPClient *http.Client     // optional; default NewHTTPClient()
 	Clock      func() time.Time // optional; paces replies
 }
 
