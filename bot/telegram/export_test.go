@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/go-telegram/bot/models"
-
 	"atelier/bot"
 )
 
@@ -37,4 +35,4 @@ func WebhookAddr(a *Adapter) string {
 }
 
 // Keyboard returns the inline keyboard the adapter draws for rows.
-func Keyboard(a *Adapter, rows [][]bot.Button) *models.InlineKeyboardMarkup { return a.keyboard(rows) }
+func Keyboard(a *Adapter, rows [][]bot.Button) *inlineKeyboard { return a.keyboard(rows) }
