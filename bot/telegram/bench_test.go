@@ -91,22 +91,41 @@ type echo struct {
 	client *http.Client // nil: the library's own
 	text   string       // "" for "pressed <data>"
 	html   bool
-	extra  [][]models.InlineKeyboardButton // rows under the two echo buttons
+	// extra holds rows under the two echo buttons; when set, the keyboard
+	// is sent as the adapter sends its own (each button's text and
+	// callback data only) rather than with the library's button type.
+	extra [][]telegramtest.InlineButton
 }
 
 // sized returns an echo that edits the pressed message into ballot's text
 // and buttons (its buttons under the echo's own), so that it moves as many
 // bytes as a ballot press does.
 func sized(ballot telegramtest.Message, client *http.Client) echo {
-	e := echo{client: client, text: ballot.Text, html: ballot.ParseMode == "HTML"}
-	for _, row := range ballot.ReplyMarkup.InlineKeyboard {
-		var r []models.InlineKeyboardButton
-		for _, b := range row {
-			r = append(r, models.InlineKeyboardButton{Text: b.Text, CallbackData: b.CallbackData})
-		}
-		e.extra = append(e.extra, r)
+	return echo{client: client, text: ballot.Text, html: ballot.ParseMode == "HTML", extra: ballot.ReplyMarkup.InlineKeyboard}
+}
+
+// markup returns the echo's keyboard.
+func (ec echo) markup() models.ReplyMarkup {
+	if ec.extra == nil {
+		return &models.InlineKeyboardMarkup{InlineKeyboard: [][]models.InlineKeyboardButton{{
+			{Text: "2", CallbackData: "e_2"}, {Text: "4", CallbackData: "e_4"},
+		}}}
 	}
-	return e
+	type button struct {
+		Text         string `json:"text"`
+		CallbackData string `json:"callback_data"`
+	}
+	rows := [][]button{{{"2", "e_2"}, {"4", "e_4"}}}
+	for _, row := range ec.extra {
+		var r []button
+		for _, b := range row {
+			r = append(r, button{b.Text, b.CallbackData})
+		}
+		rows = append(rows, r)
+	}
+	return struct {
+		InlineKeyboard [][]button `json:"inline_keyboard"`
+	}{rows}
 }
 
 // echoBot runs go-telegram/bot with a bare handler that answers each
@@ -116,9 +135,7 @@ func echoBot(tb testing.TB, srv *telegramtest.Server, n int, ec echo) ([]*member
 	tb.Helper()
 	client := ec.client
 	ctx, cancel := context.WithCancel(context.Background())
-	kb := &models.InlineKeyboardMarkup{InlineKeyboard: append([][]models.InlineKeyboardButton{{
-		{Text: "2", CallbackData: "e_2"}, {Text: "4", CallbackData: "e_4"},
-	}}, ec.extra...)}
+	kb := ec.markup()
 	mode := models.ParseMode("")
 	if ec.html {
 		mode = models.ParseModeHTML
