@@ -14,8 +14,8 @@ const maxBuffered = 1 << 20
 // configuration names none. Chats are handled in parallel, each making
 // calls of its own: it keeps a connection for each instead of Go's default
 // of two idle per host, so that calls do not open (and, on the real API,
-// handshake) new connections under load. It sends each call's body whole,
-// with its length (see wholeBodies).
+// handshake) new connections under load. It sends each call's body of up
+// to 1 MiB whole, with its length (see wholeBodies).
 func NewHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConns = 4 * parallelChats
@@ -34,12 +34,13 @@ type wholeBodies struct {
 }
 
 func (t wholeBodies) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Body == nil || req.Body == http.NoBody || req.ContentLength != 0 {
+	if req.Body == nil || req.Body == http.NoBody || req.ContentLength > 0 {
 		return t.next.RoundTrip(req)
 	}
-	// Most calls' forms, a ballot's included, fit in the first 4 KiB.
+	// Most calls' forms, a ballot's included, fit in the first 4 KiB
+	// (ReadFrom grows a buffer with less than MinRead bytes free).
 	var buf bytes.Buffer
-	buf.Grow(4 << 10)
+	buf.Grow(4<<10 + bytes.MinRead)
 	if _, err := buf.ReadFrom(&io.LimitedReader{R: req.Body, N: maxBuffered + 1}); err != nil {
 		req.Body.Close()
 		return nil, err
@@ -54,8 +55,22 @@ func (t wholeBodies) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(&out)
 	}
 	req.Body.Close()
+	body := func() (io.ReadCloser, error) {
+		if len(data) == 0 {
+			return http.NoBody, nil
+		}
+		return io.NopCloser(bytes.NewReader(data)), nil
+	}
 	out.ContentLength = int64(len(data))
-	out.Body = io.NopCloser(bytes.NewReader(data))
-	out.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(data)), nil }
+	out.Body, _ = body()
+	out.GetBody = body
 	return t.next.RoundTrip(&out)
+}
+
+// CloseIdleConnections closes the idle connections of the transport it
+// wraps, as http.Client.CloseIdleConnections expects.
+func (t wholeBodies) CloseIdleConnections() {
+	if c, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"atelier/bot"
@@ -36,3 +37,9 @@ func WebhookAddr(a *Adapter) string {
 
 // Keyboard returns the inline keyboard the adapter draws for rows.
 func Keyboard(a *Adapter, rows [][]bot.Button) *inlineKeyboard { return a.keyboard(rows) }
+
+// MaxBuffered is the largest body the adapter's HTTP client sends whole.
+const MaxBuffered = maxBuffered
+
+// WholeBodies wraps next as the adapter's HTTP client wraps its transport.
+func WholeBodies(next http.RoundTripper) http.RoundTripper { return wholeBodies{next} }
