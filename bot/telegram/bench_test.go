@@ -113,7 +113,7 @@ func (ec echo) markup() models.ReplyMarkup {
 	}
 	type button struct {
 		Text         string `json:"text"`
-		CallbackData string `json:"callback_data"`
+		CallbackData string `json:"callback_data,omitempty"`
 	}
 	rows := [][]button{{{"2", "e_2"}, {"4", "e_4"}}}
 	for _, row := range ec.extra {
@@ -184,7 +184,7 @@ func echoBot(tb testing.TB, srv *telegramtest.Server, n int, ec echo) ([]*member
 // BenchmarkRating measures ratings per second end to end (press → stored →
 // callback answered and ballot edited) through the fake Bot API, against a
 // bare go-telegram/bot echo handler on the same server in the same run:
-// with the library's default HTTP client (echo/s, ratio); with the pooled
+// with the library's default HTTP client (echo/s, ratio); with the HTTP
 // client the adapter uses (pooled-echo/s, pooled-ratio); and with that
 // client, editing the pressed message into a ballot's text and buttons
 // (ballot-echo/s, ballot-ratio), which leaves Atelier's own work as the

@@ -170,7 +170,9 @@ func TestRouting(t *testing.T) {
 	if string(sent.ReplyMarkup) != keyboard {
 		t.Errorf("sent message's reply_markup = %s; want %s", sent.ReplyMarkup, keyboard)
 	}
-	srv.PressButton(telegramtest.PrivateChat(alice), alice, sent.MessageID, "k")
+	for range 2 { // two updates: the answer puts them side by side
+		srv.PressButton(telegramtest.PrivateChat(alice), alice, sent.MessageID, "k")
+	}
 	var updates []struct {
 		CallbackQuery struct {
 			Message struct {
@@ -179,12 +181,14 @@ func TestRouting(t *testing.T) {
 		} `json:"callback_query"`
 	}
 	if e := call(ctx, t, srv, srv.Token(), "getUpdates", `{"timeout":0}`); !e.OK {
-		t.Fatalf("getUpdates after a press: %+v", e)
-	} else if err := json.Unmarshal(e.Result, &updates); err != nil || len(updates) != 1 {
-		t.Fatalf("getUpdates after a press: %s, %v", e.Result, err)
+		t.Fatalf("getUpdates after two presses: %+v", e)
+	} else if err := json.Unmarshal(e.Result, &updates); err != nil || len(updates) != 2 {
+		t.Fatalf("getUpdates after two presses: %s, %v", e.Result, err)
 	}
-	if got := string(updates[0].CallbackQuery.Message.ReplyMarkup); got != keyboard {
-		t.Errorf("pressed message's reply_markup = %s; want %s", got, keyboard)
+	for _, u := range updates {
+		if got := string(u.CallbackQuery.Message.ReplyMarkup); got != keyboard {
+			t.Errorf("pressed message's reply_markup = %s; want %s", got, keyboard)
+		}
 	}
 	m, ok := srv.LastMessage(alice.ID)
 	if !ok || m.Text != "json" || len(m.Buttons()) != 1 || m.Buttons()[0].CallbackData != "k" {
