@@ -269,7 +269,7 @@ func (a *Adapter) keyboard(rows [][]bot.Button) *inlineKeyboard {
 }
 
 // inlineKeyboard is the reply markup of the adapter's inline keyboards,
-// sent in place of the library's: its button type has fourteen fields,
+// sent in place of the library's: its button type has thirteen fields,
 // one of them a struct that its omitempty does not leave out, so that every
 // button went out with an empty "copy_text" object. A button here has its
 // text and its one action, and encodes in a fraction of the time (a
