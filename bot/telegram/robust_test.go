@@ -423,22 +423,44 @@ func TestCrashSafety(t *testing.T) {
 	}
 }
 
-// TestUndecodableUpdateSkipped sends an update whose message the adapter
-// cannot read, in the same answer as a good one: the bad one is passed
-// over (its offset confirmed) and the good one handled.
+// TestUndecodableUpdateSkipped sends an update the adapter cannot read,
+// in the same answer as a good one: the bad one is passed over (its offset
+// confirmed) and the good one handled. Some are refused by encoding/json,
+// others by go-telegram/bot's own decoders, with errors of their own.
 func TestUndecodableUpdateSkipped(t *testing.T) {
-	e := start(t)
-	e.collecting()
-	e.stop()
-	bad := e.srv.Enqueue("message", map[string]any{"message_id": "not a number", "date": 1, "chat": map[string]any{"id": group.ID, "type": "group"}})
-	good := e.srv.SendText(group, bob, "/aide")
-	sent := len(e.srv.Sent())
-	e.run()
-	e.handled(good)
-	if e.srv.Delivered(bad.ID) == 0 {
-		t.Fatal("the bad update was never delivered")
-	}
-	if len(e.srv.Sent()) == sent {
-		t.Error("the good update of the same answer got no reply")
+	chat := map[string]any{"id": group.ID, "type": "group", "title": group.Title}
+	from := map[string]any{"id": bob.ID, "is_bot": false, "first_name": bob.FirstName}
+	for _, tc := range []struct {
+		name    string
+		kind    string
+		payload map[string]any
+	}{
+		{"a field of another type", "message", map[string]any{"message_id": "not a number", "date": 1, "chat": chat}},
+		{"a chat member status not known yet", "my_chat_member", map[string]any{
+			"chat": chat, "from": from, "date": 1,
+			"old_chat_member": map[string]any{"status": "member", "user": from},
+			"new_chat_member": map[string]any{"status": "promoted_to_oracle", "user": from},
+		}},
+		{"a message origin not known yet", "message", map[string]any{
+			"message_id": 77, "date": 1, "chat": chat, "from": from, "text": "relayed",
+			"forward_origin": map[string]any{"type": "hologram", "date": 1},
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := start(t)
+			e.collecting()
+			e.stop()
+			bad := e.srv.Enqueue(tc.kind, tc.payload)
+			good := e.srv.SendText(group, bob, "/aide")
+			sent := len(e.srv.Sent())
+			e.run()
+			e.handled(good)
+			if e.srv.Delivered(bad.ID) == 0 {
+				t.Fatal("the bad update was never delivered")
+			}
+			if len(e.srv.Sent()) == sent {
+				t.Error("the good update of the same answer got no reply")
+			}
+		})
 	}
 }
