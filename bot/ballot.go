@@ -279,11 +279,16 @@ func (b *Bot) showBallot(r *request, bl *consultation.Ballot, n int, edit bool) 
 			{Label: "▶", Data: showData(c.ID, next.Number)},
 		},
 	}
+	// A ballot is edited in place only where its member alone sees it; a
+	// ballot button pressed in a group (forged, or on a ballot someone
+	// made the bot show there) gets its ballot privately, so that no one's
+	// ratings ever show in a group.
+	edit = edit && r.ev.Data != "" && r.ev.seenAlone()
 	to := Private
-	if edit && r.ev.Data != "" {
+	if edit {
 		to = Here
 	}
-	return []Reply{{To: to, Text: t, Buttons: buttons, Edit: edit && r.ev.Data != "", Quotes: true, Resume: ballotData(c.ID)}}, nil
+	return []Reply{{To: to, Text: t, Buttons: buttons, Edit: edit, Quotes: true, Resume: ballotData(c.ID)}}, nil
 }
 
 func (b *Bot) rate(r *request) ([]Reply, error) {

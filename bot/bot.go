@@ -28,7 +28,15 @@ type Event struct {
 	// Mentions are people the platform resolved in the message (Discord
 	// user options, Telegram text mentions).
 	Mentions []User
+	// Ephemeral says that the message whose button was pressed is seen by
+	// the presser alone although the chat is not private: a Discord
+	// ephemeral message in a channel.
+	Ephemeral bool
 }
+
+// seenAlone reports whether a pressed message is before the presser's
+// eyes only, so that it may be edited into something of theirs.
+func (ev Event) seenAlone() bool { return ev.Chat.Private || ev.Ephemeral }
 
 // Chat is where an event happened.
 type Chat struct {

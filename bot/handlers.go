@@ -17,8 +17,13 @@ func (b *Bot) command(r *request) ([]Reply, error) {
 	switch r.cmd.Name {
 	case "help":
 		if r.cmd.Word == "start" && r.cmd.Args != "" {
-			// A deep link: /start <button data>.
-			return b.press(r.withData(r.cmd.Args))
+			// A deep link. The bot links to one thing, a member's
+			// ballot; any other button's data in a link is ignored, so
+			// that nobody can get a vote cast, a rating set or a claim
+			// confirmed by whoever opens a link they made.
+			if p, ok := ParsePress(r.cmd.Args); ok && p.Kind == 'b' {
+				return b.pressBallot(r.withData(r.cmd.Args), p)
+			}
 		}
 		return b.help(r)
 	case "idea":

@@ -148,6 +148,7 @@ func (a *Adapter) event(in *discordgo.Interaction) (ev bot.Event, modal *discord
 			return bot.Event{}, nil, false
 		}
 		ev.Data = data.CustomID
+		ev.Ephemeral = in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0
 		return ev, nil, true
 	case discordgo.InteractionModalSubmit:
 		data, isModal := in.Data.(discordgo.ModalSubmitInteractionData)
