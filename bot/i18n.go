@@ -236,6 +236,7 @@ var catalog = map[string][2]string{
 	"err.vote_closed":        {"Le vote d'adoption n'est pas ouvert.", "The adoption vote is not open."},
 	"err.vote_not_open":      {"Le vote d'adoption n'a pas encore été ouvert.", "The adoption vote has not opened yet."},
 	"err.bad_button":         {"Ce bouton n'est pas valide.", "This button is not valid."},
+	"err.bad_choice":         {"Votez oui, non ou abstention.", "Vote yes, no or abstain."},
 	"err.no_open_poll":       {"Aucune évaluation n'est ouverte pour vous en ce moment.", "No evaluation is open for you right now."},
 	"err.bad_date":           {"Je ne comprends pas cette date. Exemples : 01/12 18h, 2026-12-01 18:00, demain 9h", "I can't read that date. Examples: 2026-12-01 18:00, 1/12 18h, tomorrow 9am"},
 	"err.bad_quorum":         {"Je ne comprends pas ce quorum. Exemple : quorum 50 %", "I can't read that quorum. Example: quorum 50%"},

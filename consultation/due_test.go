@@ -175,6 +175,9 @@ func TestDueClosesAdoptionWithTally(t *testing.T) {
 	f.must(f.svc.SetPhase(f.ctx, f.alice, f.cid, consultation.Evaluating, consultation.PhaseOptions{}))
 	f.must(f.svc.SetPhase(f.ctx, f.alice, f.cid, consultation.Results, consultation.PhaseOptions{}))
 	f.must(f.svc.SetPhase(f.ctx, f.alice, f.cid, consultation.Adoption, consultation.PhaseOptions{Quorum: 0.5, Deadline: f.clock.Now().Add(72 * time.Hour)}))
+	if err := f.svc.Vote(f.ctx, f.bob, f.cid, consultation.Choice("maybe")); consultation.ErrorKey(err) != "bad_choice" {
+		t.Fatalf("a vote of another choice: %v; want it refused", err)
+	}
 	if err := f.svc.Vote(f.ctx, f.bob, f.cid, consultation.Yes); err != nil {
 		t.Fatal(err)
 	}

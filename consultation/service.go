@@ -1156,6 +1156,9 @@ func results(tx Tx, cid int64) (*RoundResults, error) {
 // Vote records a member's answer to the adoption vote; it may be changed
 // until the vote closes.
 func (s *Service) Vote(ctx context.Context, a Actor, cid int64, choice Choice) error {
+	if choice != Yes && choice != No && choice != Abstain {
+		return Errorf(EINVALID, "bad_choice", "a vote is %q, %q or %q", Yes, No, Abstain)
+	}
 	return s.update(ctx, a, func(tx Tx, m *Member) error {
 		c, err := tx.Consultation(cid)
 		if err != nil {
