@@ -30,6 +30,9 @@ type Tx interface {
 	Member(id int64) (*Member, error)
 	UpdateMember(m *Member) error
 	MemberByIdentity(p Platform, userID string) (*Member, error)
+	// IdentityByUsername finds the account that showed a handle last,
+	// whatever its case; CreateMember and UpdateIdentity take a handle
+	// from any other account of the platform that held it.
 	IdentityByUsername(p Platform, username string) (*Identity, error)
 	IdentityOf(p Platform, userID string) (*Identity, error)
 	UpdateIdentity(id Identity) error

@@ -1,6 +1,10 @@
 package storage
 
-import "atelier/consultation"
+import (
+	"database/sql"
+
+	"atelier/consultation"
+)
 
 const memberColumns = `id, name, status, role, lang, created_at, verified_at, verified_by, reminders_muted`
 
@@ -16,8 +20,22 @@ func (t *sqlTx) CreateMember(m *consultation.Member, id consultation.Identity) e
 		return err
 	}
 	id.MemberID = m.ID
-	_, err := t.exec("identity", `INSERT INTO identities (platform, user_id, member_id, username, name) VALUES (?, ?, ?, ?, ?)`,
-		id.Platform, id.UserID, id.MemberID, id.Username, id.Name)
+	if _, err := t.exec("identity", `INSERT INTO identities (platform, user_id, member_id, username, name) VALUES (?, ?, ?, ?, ?)`,
+		id.Platform, id.UserID, id.MemberID, id.Username, id.Name); err != nil {
+		return err
+	}
+	return t.takeHandle(id)
+}
+
+// takeHandle leaves id's handle to id alone on its platform: an account
+// that showed it before has changed it since, whether or not it has been
+// seen again.
+func (t *sqlTx) takeHandle(id consultation.Identity) error {
+	if id.Username == "" {
+		return nil
+	}
+	_, err := t.exec("identity", `UPDATE identities SET username = '' WHERE platform = ? AND username = ? COLLATE NOCASE AND user_id <> ?`,
+		id.Platform, id.Username, id.UserID)
 	return err
 }
 
@@ -54,9 +72,13 @@ func scanIdentity(row interface{ Scan(...any) error }) (consultation.Identity, e
 }
 
 // IdentityByUsername implements consultation.Tx. Handles compare without
-// regard to case; when two accounts once held the same handle, the most
-// recently refreshed wins.
+// regard to case, and name the account that showed them last (see
+// takeHandle; in a database written before handles were given up, two
+// accounts may still hold one, and the one created last wins).
 func (t *sqlTx) IdentityByUsername(p consultation.Platform, username string) (*consultation.Identity, error) {
+	if username == "" {
+		return nil, mapError(sql.ErrNoRows, "identity")
+	}
 	id, err := scanIdentity(t.queryRow(`SELECT `+identityColumns+` FROM identities WHERE platform = ? AND username = ? COLLATE NOCASE ORDER BY rowid DESC LIMIT 1`, p, username))
 	if err != nil {
 		return nil, err
@@ -77,7 +99,10 @@ func (t *sqlTx) IdentityOf(p consultation.Platform, userID string) (*consultatio
 func (t *sqlTx) UpdateIdentity(id consultation.Identity) error {
 	res, err := t.exec("identity", `UPDATE identities SET username = ?, name = ?, member_id = ? WHERE platform = ? AND user_id = ?`,
 		id.Username, id.Name, id.MemberID, id.Platform, id.UserID)
-	return updated(res, err, "identity")
+	if err := updated(res, err, "identity"); err != nil {
+		return err
+	}
+	return t.takeHandle(id)
 }
 
 // Identities implements consultation.Tx.

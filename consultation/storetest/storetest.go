@@ -20,6 +20,7 @@ func Run(t *testing.T, open func(t *testing.T) consultation.Store) {
 	}{
 		{"Groups", testGroups},
 		{"Members", testMembers},
+		{"Handles", testHandles},
 		{"Consultations", testConsultations},
 		{"Ideas", testIdeas},
 		{"Proposals", testProposals},
@@ -58,10 +59,14 @@ func update(t *testing.T, s consultation.Store, fn func(tx consultation.Tx) erro
 	}
 }
 
+// wantCode reports an error unless err has code. It reports with t.Errorf,
+// not t.Fatalf: it is called inside Update, on the store's writer
+// goroutine, which t.Fatalf would end, leaving the test to hang rather
+// than fail.
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()
 	if got := consultation.ErrorCode(err); got != code {
-		t.Fatalf("error %v has code %q; want %q", err, got, code)
+		t.Errorf("error %v has code %q; want %q", err, got, code)
 	}
 }
 
@@ -110,6 +115,44 @@ func testGroups(t *testing.T, s consultation.Store) {
 	})
 }
 
+// testHandles checks that a handle names the one identity that showed it
+// last: someone who gave up @x and has not been seen since no longer
+// answers to it once another account shows it.
+func testHandles(t *testing.T, s consultation.Store) {
+	update(t, s, func(tx consultation.Tx) error {
+		newcomer := func(userID, handle string) *consultation.Member {
+			m := &consultation.Member{Name: userID, Status: consultation.Unverified, Role: consultation.RoleMember, CreatedAt: t0}
+			if err := tx.CreateMember(m, consultation.Identity{Platform: consultation.Telegram, UserID: userID, Username: handle}); err != nil {
+				t.Error(err)
+			}
+			return m
+		}
+		older := newcomer("1", "first")
+		newer := newcomer("2", "x") // later renamed, not seen since
+		if err := tx.UpdateIdentity(consultation.Identity{Platform: consultation.Telegram, UserID: "1", Username: "X", MemberID: older.ID}); err != nil {
+			return err
+		}
+		if id, err := tx.IdentityByUsername(consultation.Telegram, "x"); err != nil || id.MemberID != older.ID {
+			t.Errorf("IdentityByUsername(x) = %+v, %v; want the account that showed it last (member %d)", id, err, older.ID)
+		}
+		if id, err := tx.IdentityOf(consultation.Telegram, "2"); err != nil || id.Username != "" || id.MemberID != newer.ID {
+			t.Errorf("the former holder's identity = %+v, %v; want it without a handle", id, err)
+		}
+		// A new account showing the handle takes it too.
+		newest := newcomer("3", "x")
+		if id, err := tx.IdentityByUsername(consultation.Telegram, "X"); err != nil || id.MemberID != newest.ID {
+			t.Errorf("IdentityByUsername(X) = %+v, %v; want member %d", id, err, newest.ID)
+		}
+		if id, err := tx.IdentityOf(consultation.Telegram, "1"); err != nil || id.Username != "" {
+			t.Errorf("identity 1 = %+v, %v; want its handle given up", id, err)
+		}
+		// No handle names the accounts that have none.
+		_, err := tx.IdentityByUsername(consultation.Telegram, "")
+		wantCode(t, err, consultation.ENOTFOUND)
+		return nil
+	})
+}
+
 func testMembers(t *testing.T, s consultation.Store) {
 	_, m, _ := seed(t, s)
 	update(t, s, func(tx consultation.Tx) error {
@@ -125,6 +168,8 @@ func testMembers(t *testing.T, s consultation.Store) {
 			t.Errorf("IdentityOf = %+v, %v", id, err)
 		}
 		_, err = tx.MemberByIdentity(consultation.Console, "bob")
+		wantCode(t, err, consultation.ENOTFOUND)
+		_, err = tx.IdentityByUsername(consultation.Console, "")
 		wantCode(t, err, consultation.ENOTFOUND)
 		// A second platform identity for the same person.
 		if err := tx.CreateMember(&consultation.Member{Name: "tmp", Status: consultation.Unverified, Role: consultation.RoleMember, CreatedAt: t0},
@@ -298,7 +343,7 @@ func testRatings(t *testing.T, s consultation.Store) {
 		wantCode(t, tx.CreateRound(&consultation.Round{ConsultationID: c.ID, Number: 1, OpenedAt: t0}), consultation.ECONFLICT)
 		put := func(voter string, impact, effort int) {
 			if err := tx.PutRating(consultation.Rating{RoundID: r.ID, ProposalID: p.ID, Voter: voter, Impact: impact, Effort: effort}); err != nil {
-				t.Fatal(err)
+				t.Error(err)
 			}
 		}
 		put("v1", 5, 0)
