@@ -39,7 +39,11 @@ func (t *sqlTx) MoveGroup(p consultation.Platform, oldChatID, newChatID string) 
 	if err := updated(res, err, "group"); err != nil {
 		return err
 	}
-	// Announcements not yet delivered follow the chat.
-	_, err = t.exec("outbox", `UPDATE outbox SET chat_id = ? WHERE platform = ? AND chat_id = ?`, newChatID, p, oldChatID)
+	// Announcements follow the chat, the delivered ones too, so that none
+	// is made twice; one that the new chat already has stays its own.
+	if _, err := t.exec("outbox", `UPDATE OR IGNORE outbox SET chat_id = ? WHERE platform = ? AND chat_id = ?`, newChatID, p, oldChatID); err != nil {
+		return err
+	}
+	_, err = t.exec("outbox", `DELETE FROM outbox WHERE platform = ? AND chat_id = ?`, p, oldChatID)
 	return err
 }

@@ -172,6 +172,21 @@ func testOutboxFollowsChat(t *testing.T, s consultation.Store) {
 		if err != nil || got.ChatID != "moved" {
 			t.Errorf("Outbox after MoveGroup = %+v, %v; want chat moved", got, err)
 		}
+		// An announcement the new chat already has is not made twice,
+		// and does not stop the move.
+		dup := &consultation.OutboxItem{Platform: g.Platform, ChatID: "moved-again", Kind: consultation.OutboxPhase, ConsultationID: c.ID, Dedupe: "x", CreatedAt: t0, DueAt: t0}
+		if _, err := tx.AddOutbox(dup); err != nil {
+			return err
+		}
+		if err := tx.MoveGroup(g.Platform, "moved", "moved-again"); err != nil {
+			t.Errorf("MoveGroup onto a chat with the same announcement: %v", err)
+		}
+		if added, err := tx.AddOutbox(&consultation.OutboxItem{Platform: g.Platform, ChatID: "moved", Kind: consultation.OutboxPhase, ConsultationID: c.ID, Dedupe: "x", CreatedAt: t0, DueAt: t0}); err != nil || !added {
+			t.Errorf("the old chat still holds the announcement: added %v, %v", added, err)
+		}
+		if got, err := tx.Outbox(dup.ID); err != nil || got.ChatID != "moved-again" {
+			t.Errorf("the new chat's announcement = %+v, %v", got, err)
+		}
 		return nil
 	})
 }
