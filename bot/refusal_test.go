@@ -60,6 +60,7 @@ func TestRefusals(t *testing.T) {
 		{"suspended member's idea", "fr", []step{{"alice", "", "/suspendre @bob", ""}}, step{"bob", "", "/idee Encore une idée", ""}, "adhésion est suspendue"},
 		{"suspended member's pending ballot", "en", []step{{"alice", "", "/poll open", ""}, {"bob", "", "", "b_1"}, {"alice", "", "/suspend @bob", ""}}, step{"bob", "dm", "", "r_1_1_1_i_4"}, "membership is suspended"},
 		{"suspended organiser loses powers", "fr", []step{{"admin", "", "/suspendre @alice", ""}}, step{"alice", "", "/sondage ouvrir", ""}, "adhésion est suspendue"},
+		{"organiser lifts an organiser's suspension", "fr", []step{{"admin", "", "/role @carol organiser", ""}, {"admin", "", "/suspendre @carol", ""}}, step{"alice", "", "/verifier @carol", ""}, "réservée aux administrateurs"},
 		{"withdraw someone else's idea", "fr", []step{{"alice", "", "/phase collecte", ""}, {"carol", "", "/idee Une idée de Carol", ""}}, step{"bob", "", "/retirer 4", ""}, "Seul·e l'auteur·rice"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

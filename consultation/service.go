@@ -346,7 +346,8 @@ func mustOrganise(m *Member) error {
 	return nil
 }
 
-// Verify makes target a verified member. Organisers only.
+// Verify makes target a verified member, lifting a suspension. Organisers
+// only; only an admin lifts an organiser's or admin's suspension.
 func (s *Service) Verify(ctx context.Context, a Actor, targetID int64) (*Member, error) {
 	var t *Member
 	err := s.update(ctx, a, func(tx Tx, m *Member) error {
@@ -359,6 +360,10 @@ func (s *Service) Verify(ctx context.Context, a Actor, targetID int64) (*Member,
 		}
 		if t.Status == Verified {
 			return Errorf(ECONFLICT, "already_verified", "%s is already verified", t.Name)
+		}
+		if t.Status == Suspended && t.Role.rank() >= RoleOrganiser.rank() && !m.IsAdmin() {
+			// Only an admin suspends an organiser; only an admin lifts it.
+			return errNotAdmin
 		}
 		now := s.clock.Now()
 		t.verify(now, m.ID)
