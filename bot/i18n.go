@@ -225,6 +225,7 @@ var catalog = map[string][2]string{
 	"err.deadline_past":      {"Cette date est déjà passée. Exemple : jusqu'au 01/12 18h", "That date is already past. Example: until 2026-12-01 18:00"},
 	"err.quorum_range":       {"Le quorum est un pourcentage entre 0 et 100.", "The quorum is a percentage between 0 and 100."},
 	"err.no_proposals":       {"Il faut d'abord regrouper les idées en propositions (/regrouper).", "Group the ideas into proposals first (/group)."},
+	"err.no_evaluation":      {"Il faut d'abord évaluer les propositions (/sondage ouvrir).", "Evaluate the proposals first (/poll open)."},
 	"err.no_ideas":           {"Donnez au moins un numéro d'idée.", "Give at least one idea number."},
 	"err.bad_number":         {"Ce n'est pas un numéro valide.", "That is not a valid number."},
 	"err.poll_closed":        {"Cette évaluation est fermée : ce bouton ne sert plus.", "This evaluation is closed: this button no longer works."},

@@ -39,6 +39,8 @@ func TestRefusals(t *testing.T) {
 		{"planned phase in private", "en", nil, step{"alice", "dm", "/phase evaluating from 1/12 9am to 3/12 6pm", ""}, "in your section's group"},
 		{"deadline in the past", "fr", nil, step{"alice", "", "/phase collecte jusqu'au 01/01/2020 10h", ""}, "déjà passée"},
 		{"unreadable date", "en", nil, step{"alice", "", "/phase collecting until someday", ""}, "can't read that date"},
+		{"results before any evaluation", "fr", nil, step{"alice", "", "/phase resultats", ""}, "d'abord évaluer"},
+		{"adoption before any evaluation", "en", nil, step{"alice", "", "/phase adoption", ""}, "Evaluate the proposals first"},
 		{"results while evaluating", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "/resultats", ""}, "restent cachées"},
 		{"garbage button", "fr", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "r_1_1_1_x_9"}, "pas valide"},
 		{"oversized button", "en", []step{{"alice", "", "/poll open", ""}}, step{"bob", "", "", "b_" + strings.Repeat("1", 70)}, "not valid"},

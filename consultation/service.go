@@ -528,6 +528,11 @@ func (s *Service) setPhase(tx Tx, actorID int64, c *Consultation, p Phase, opt P
 			return Errorf(ECONFLICT, "no_proposals", "group ideas into proposals before the evaluation")
 		}
 	}
+	if p.Index() > Evaluating.Index() && p != Closed && c.Round == 0 {
+		// Results and the adoption vote stand on an evaluation; a
+		// consultation may still close without one.
+		return Errorf(ECONFLICT, "no_evaluation", "evaluate the proposals before phase %s", p)
+	}
 	if from == Evaluating {
 		r, err := tx.Round(c.ID, c.Round)
 		if err != nil {
