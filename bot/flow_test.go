@@ -136,3 +136,23 @@ func TestDigest(t *testing.T) {
 	h.rateAll(map[string][3][2]int{"bob": {{5, 1}, {4, 4}, {1, 5}}})
 	golden(t, "digest.golden", h.say("bob", "", "/digest"))
 }
+
+// TestMissingOnlyWhileOpen checks that organisers learn who has not
+// finished rating while the poll is open, for reminders, and not once it
+// has closed.
+func TestMissingOnlyWhileOpen(t *testing.T) {
+	h := newHarness(t, "fr")
+	h.setup()
+	h.say("alice", "", "/poll open")
+	h.rateAll(map[string][3][2]int{"bob": {{5, 1}, {4, 4}, {1, 5}}})
+	organiser := consultation.Actor{Identity: consultation.Identity{Platform: consultation.Console, UserID: "alice"}}
+	p, err := h.svc.Participation(context.Background(), organiser, 1)
+	if err != nil || len(p.Missing) == 0 {
+		t.Fatalf("while open: %+v, %v; want who has not finished", p, err)
+	}
+	h.say("alice", "", "/poll close")
+	p, err = h.svc.Participation(context.Background(), organiser, 1)
+	if err != nil || p.Missing != nil || p.Finished != 1 {
+		t.Errorf("once closed: %+v, %v; want turnout without names", p, err)
+	}
+}

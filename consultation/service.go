@@ -1042,7 +1042,9 @@ type Participation struct {
 
 // Participation reports turnout for the consultation's open or last round,
 // or its adoption vote when in Adoption or Closed. Missing is filled only
-// for organisers (for reminders).
+// for organisers (for reminders), and only while the poll is open: once it
+// closes, who finished is nobody's business, and with few raters it would
+// tell whose ratings the results are.
 func (s *Service) Participation(ctx context.Context, a Actor, cid int64) (*Participation, error) {
 	var out *Participation
 	err := s.view(ctx, a, func(tx Tx, m *Member) error {
@@ -1050,7 +1052,8 @@ func (s *Service) Participation(ctx context.Context, a Actor, cid int64) (*Parti
 		if err != nil {
 			return err
 		}
-		out, err = participation(tx, c, m.IsOrganiser())
+		open := c.Phase == Evaluating || c.Phase == Adoption
+		out, err = participation(tx, c, m.IsOrganiser() && open)
 		return err
 	})
 	return out, err
