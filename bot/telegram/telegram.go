@@ -56,7 +56,7 @@ type WebhookConfig struct {
 	PublicURL string
 	// SecretToken is the secret Telegram sends in the
 	// X-Telegram-Bot-Api-Secret-Token header; requests without it are
-	// refused.
+	// refused. It is required.
 	SecretToken string
 }
 
@@ -122,6 +122,11 @@ func New(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) (*Adapte
 	cfg.APIURL = strings.TrimRight(cfg.APIURL, "/")
 	if cfg.Webhook != nil && (cfg.Webhook.Listen == "" || cfg.Webhook.PublicURL == "") {
 		return nil, errors.New("telegram: webhook needs a listen address and a public URL")
+	}
+	if cfg.Webhook != nil && cfg.Webhook.SecretToken == "" {
+		// Without it, anyone who finds the address could post updates
+		// in any member's name.
+		return nil, errors.New("telegram: webhook needs a secret token")
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

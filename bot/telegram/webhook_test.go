@@ -75,3 +75,24 @@ func TestWebhook(t *testing.T) {
 	}
 	wantContains(t, "reply", m.Plain, "Atelier — internal consultations")
 }
+
+// TestWebhookConfigRefused checks that webhook mode does not start without
+// what it needs, its secret token included.
+func TestWebhookConfigRefused(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		wh   telegram.WebhookConfig
+		want string
+	}{
+		{"no listen address", telegram.WebhookConfig{PublicURL: "https://bot.example.org/hook", SecretToken: "s"}, "listen address"},
+		{"no public URL", telegram.WebhookConfig{Listen: ":8443", SecretToken: "s"}, "public URL"},
+		{"no secret token", telegram.WebhookConfig{Listen: ":8443", PublicURL: "https://bot.example.org/hook"}, "secret token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := telegram.New(t.Context(), telegram.Config{Token: "1:t", Webhook: &tc.wh}, nil, nil)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("New = %v; want an error about the %s", err, tc.want)
+			}
+		})
+	}
+}
