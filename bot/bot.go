@@ -28,14 +28,16 @@ type Event struct {
 	// Mentions are people the platform resolved in the message (Discord
 	// user options, Telegram text mentions).
 	Mentions []User
-	// Ephemeral says that the message whose button was pressed is seen by
-	// the presser alone although the chat is not private: a Discord
-	// ephemeral message in a channel.
+	// Ephemeral says that the event is before its author's eyes alone
+	// although the chat is not private: a press on a Discord ephemeral
+	// message, or a Discord slash command (others see it used only when
+	// its answer is public).
 	Ephemeral bool
 }
 
-// seenAlone reports whether a pressed message is before the presser's
-// eyes only, so that it may be edited into something of theirs.
+// seenAlone reports whether the event is before its author's eyes only: a
+// pressed message may then be edited into something of theirs, a command
+// may carry what others must not read.
 func (ev Event) seenAlone() bool { return ev.Chat.Private || ev.Ephemeral }
 
 // Chat is where an event happened.

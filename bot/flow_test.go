@@ -156,3 +156,42 @@ func TestMissingOnlyWhileOpen(t *testing.T) {
 		t.Errorf("once closed: %+v, %v; want turnout without names", p, err)
 	}
 }
+
+// TestVoteByCommandInPrivate checks that /vote counts in a private chat,
+// that a vote typed in the group is refused and does not count, and that
+// with several votes open the member is shown each one's buttons.
+func TestVoteByCommandInPrivate(t *testing.T) {
+	h := newHarness(t, "fr")
+	h.setup()
+	h.say("alice", "", "/poll open")
+	h.rateAll(map[string][3][2]int{"bob": {{5, 1}, {4, 4}, {1, 5}}})
+	h.say("alice", "", "/poll close")
+	h.say("alice", "", "/synthese vote quorum 50 %")
+	if got := h.say("bob", "dm", "/vote non"); !strings.Contains(got, "Vote enregistré : non") {
+		t.Fatalf("private /vote = %q", got)
+	}
+	if got := h.say("bob", "", "/vote oui"); !strings.Contains(got, "Votre vote est secret") {
+		t.Errorf("/vote in the group = %q", got)
+	}
+	// A second consultation, in another group, reaches its vote too.
+	for _, line := range []string{"/consultation new Budget", "/phase collecting"} {
+		h.say("alice", "other", line)
+	}
+	h.say("bob", "other", "/idea Un budget participatif")
+	h.say("alice", "other", "/group 1 Budget")
+	h.say("alice", "other", "/poll open")
+	h.say("alice", "other", "/poll close")
+	h.say("alice", "other", "/synthese vote quorum 50 %")
+	got := h.say("bob", "dm", "/vote oui")
+	if !strings.Contains(got, "Plusieurs votes sont ouverts") || !strings.Contains(got, "Budget") {
+		t.Errorf("/vote with two votes open = %q", got)
+	}
+	if rows := h.last["bob"]; len(rows) != 2 || len(rows[0]) != 3 || rows[0][0].Data != "v_2_y" || rows[1][0].Data != "v_1_y" {
+		t.Errorf("buttons = %+v; want a row of three for each vote, newest first", rows)
+	}
+	h.say("alice", "", "/vote fermer")
+	tally, err := h.svc.Tally(context.Background(), 1)
+	if err != nil || tally.Voted != 1 || tally.No != 1 {
+		t.Errorf("tally = %+v, %v; want bob's private no, and nothing of the group", tally, err)
+	}
+}

@@ -462,11 +462,48 @@ func (b *Bot) vote(r *request) ([]Reply, error) {
 	if !ok {
 		return nil, usage("vote")
 	}
-	c, err := b.current(r, consultation.Adoption)
+	if r.group != nil {
+		if !r.ev.seenAlone() {
+			// A vote typed in a group is read by everyone; counting it
+			// would make voting in the open a way to vote. It is
+			// refused, and the member votes privately (what they said
+			// in the group then proves nothing).
+			return nil, consultation.Errorf(consultation.EINVALID, "vote_in_private", "vote privately")
+		}
+		c, err := b.current(r, consultation.Adoption)
+		if err != nil {
+			return nil, err
+		}
+		return b.castVote(r, c.ID, choice)
+	}
+	cs, err := b.svc.OpenVotes(r.ctx, r.actor)
 	if err != nil {
 		return nil, err
 	}
-	if err := b.svc.Vote(r.ctx, r.actor, c.ID, choice); err != nil {
+	switch len(cs) {
+	case 0:
+		return nil, consultation.Errorf(consultation.ECONFLICT, "no_open_vote", "no vote is open for you")
+	case 1:
+		return b.castVote(r, cs[0].ID, choice)
+	}
+	var t Text
+	t.Line(r.lang.T("vote.choose"))
+	var rows [][]Button
+	for _, c := range cs {
+		t.Line("• " + c.Title)
+		for _, row := range voteButtons(r.lang, c.ID) {
+			for i := range row {
+				row[i].Label += " — " + clip(c.Title, 24)
+			}
+			rows = append(rows, row)
+		}
+	}
+	return []Reply{{To: Private, Text: t, Buttons: rows}}, nil
+}
+
+// castVote records the member's vote and tells them privately.
+func (b *Bot) castVote(r *request, cid int64, choice consultation.Choice) ([]Reply, error) {
+	if err := b.svc.Vote(r.ctx, r.actor, cid, choice); err != nil {
 		return nil, err
 	}
 	return []Reply{{To: Private, Text: Plain(r.lang.T("vote.recorded", r.lang.Choice(choice)))}}, nil

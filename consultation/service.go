@@ -1264,17 +1264,34 @@ func (s *Service) AuditLog(ctx context.Context, a Actor, cid int64, limit int) (
 }
 
 // OpenPolls returns the consultations being evaluated in which the actor
-// may rate, newest first.
+// may rate, newest first; when there is none and one refused them (a
+// supporter, say), it returns that refusal.
 func (s *Service) OpenPolls(ctx context.Context, a Actor) ([]*Consultation, error) {
+	return s.openTo(ctx, a, Evaluating)
+}
+
+// OpenVotes returns the consultations whose adoption vote is open to the
+// actor, newest first, refusing as OpenPolls does.
+func (s *Service) OpenVotes(ctx context.Context, a Actor) ([]*Consultation, error) {
+	return s.openTo(ctx, a, Adoption)
+}
+
+// openTo returns the consultations in phase (Evaluating or Adoption) whose
+// poll the acting member is in the electorate of.
+func (s *Service) openTo(ctx context.Context, a Actor, phase Phase) ([]*Consultation, error) {
 	var out []*Consultation
 	err := s.view(ctx, a, func(tx Tx, m *Member) error {
-		cs, err := tx.ConsultationsInPhase(Evaluating)
+		cs, err := tx.ConsultationsInPhase(phase)
 		if err != nil {
 			return err
 		}
 		var refused error
 		for _, c := range cs {
-			switch err := inElectorate(tx, c, Poll{c.ID, PollRound, c.Round}, m); {
+			poll := Poll{c.ID, PollRound, c.Round}
+			if phase == Adoption {
+				poll = Poll{c.ID, PollAdoption, 0}
+			}
+			switch err := inElectorate(tx, c, poll, m); {
 			case err == nil:
 				out = append(out, c)
 			case refused == nil:

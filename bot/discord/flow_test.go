@@ -236,8 +236,13 @@ func TestConsultation(t *testing.T) {
 		}
 		wantContains(t, "vote", r.Content, want)
 	}
-	_, r = h.click(chanID, carolID, "en-US", voteMsg.ID, customID(t, voteMsg, `^v_\d+_n$`))
-	wantContains(t, "vote no", r.Content, "Vote recorded")
+	// A slash command in the channel is seen by its author alone when
+	// its answer is ephemeral: /vote counts there.
+	_, r = h.cmd(chanID, carolID, "en-US", "vote", s("choice", "no"))
+	if !r.Ephemeral() {
+		t.Errorf("/vote answer is not ephemeral")
+	}
+	wantContains(t, "vote no", text(r), "Vote recorded")
 
 	_, r = h.cmd(chanID, orgID, "en-US", "vote", s("choice", "close"))
 	wantContains(t, "vote close", text(r), "adopted", "4", "1")

@@ -141,6 +141,7 @@ func (a *Adapter) event(in *discordgo.Interaction) (ev bot.Event, modal *discord
 			return bot.Event{}, ideaModal(langOf(in)), true
 		}
 		ev.Text, ev.Mentions = commandText(data)
+		ev.Ephemeral = true // shown to others only with a public answer
 		return ev, nil, true
 	case discordgo.InteractionMessageComponent:
 		data, isComp := in.Data.(discordgo.MessageComponentInteractionData)
