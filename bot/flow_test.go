@@ -195,3 +195,25 @@ func TestVoteByCommandInPrivate(t *testing.T) {
 		t.Errorf("tally = %+v, %v; want bob's private no, and nothing of the group", tally, err)
 	}
 }
+
+// TestUnscoredProposalShowsDashes checks that a proposal nobody scored
+// (every answer "don't know") shows dashes, not zeros, in the results and
+// the synthesis.
+func TestUnscoredProposalShowsDashes(t *testing.T) {
+	h := newHarness(t, "fr")
+	h.setup()
+	h.say("alice", "", "/poll open")
+	dk := consultation.DontKnow
+	h.rateAll(map[string][3][2]int{
+		"bob":   {{5, 1}, {dk, dk}, {1, 5}},
+		"carol": {{4, 2}, {dk, dk}, {2, 4}},
+	})
+	h.say("alice", "", "/poll close")
+	res := h.say("bob", "", "/resultats")
+	if !strings.Contains(res, "impact — · effort — · d'accord — · 2 votant·es") {
+		t.Errorf("results do not show the unscored proposal with dashes:\n%s", res)
+	}
+	if syn := h.synthesis(); !strings.Contains(syn, "| — | — | — | 2 |") {
+		t.Errorf("synthesis does not show the unscored proposal with dashes:\n%s", syn)
+	}
+}

@@ -40,10 +40,36 @@ func writeResults(t *Text, l Lang, res *consultation.RoundResults) {
 		t.Add(Bold, strconv.Itoa(o.Rank)+". P"+strconv.Itoa(o.Proposal.Number)+" "+o.Proposal.Title)
 		t.Add(Normal, " — ")
 		t.Add(Italic, l.Quadrant(o.Quadrant)+"\n")
-		t.Line("   " + l.T("results.line", l.Num(o.Impact.Median), l.Num(o.Effort.Median), l.Percent(o.Agree), o.Raters))
+		t.Line("   " + l.T("results.line", median(l, o.Impact), median(l, o.Effort), agreement(l, o), o.Raters))
 	}
 	t.Line("")
 	t.Add(Italic, l.T("results.rule")+"\n")
+}
+
+// median shows an axis's median score, or a dash when nobody scored it
+// (every answer "don't know", or none).
+func median(l Lang, s consultation.Score) string {
+	if s.N == 0 {
+		return "—"
+	}
+	return l.Num(s.Median)
+}
+
+// mean shows an axis's mean score, or a dash as median does.
+func mean(l Lang, s consultation.Score) string {
+	if s.N == 0 {
+		return "—"
+	}
+	return l.Num(s.Mean)
+}
+
+// agreement shows the share agreeing among those who scored both axes, or
+// a dash when nobody did.
+func agreement(l Lang, o *consultation.Outcome) string {
+	if o.Scored == 0 {
+		return "—"
+	}
+	return l.Percent(o.Agree)
 }
 
 func share(n, of int) float64 {
@@ -207,8 +233,8 @@ func SynthesisMarkdown(s *consultation.Synthesis, l Lang, loc *time.Location) st
 	for _, o := range s.Selected() {
 		w("\n### %d. P%d — %s%s\n\n", o.Rank, o.Proposal.Number, mdEscape(o.Proposal.Title), supports(o.Proposal.Supports()))
 		w("*%s* · %s %s (%s %s) · %s %s (%s %s) · %s %s · %s %d\n",
-			l.Quadrant(o.Quadrant), md[14], l.Num(o.Impact.Median), meanWord(l), l.Num(o.Impact.Mean),
-			md[15], l.Num(o.Effort.Median), meanWord(l), l.Num(o.Effort.Mean), md[16], l.Percent(o.Agree), md[17], o.Raters)
+			l.Quadrant(o.Quadrant), md[14], median(l, o.Impact), meanWord(l), mean(l, o.Impact),
+			md[15], median(l, o.Effort), meanWord(l), mean(l, o.Effort), md[16], agreement(l, o), md[17], o.Raters)
 		if len(o.Proposal.Ideas) > 0 {
 			w("\n%s :\n\n", md[18])
 			for _, i := range o.Proposal.Ideas {
@@ -219,7 +245,7 @@ func SynthesisMarkdown(s *consultation.Synthesis, l Lang, loc *time.Location) st
 	w("\n## %s\n\n| %s | %s | %s | %s | %s | %s | %s |\n|---|---|---|---|---|---|---|\n", md[10], md[11], md[12], md[13], md[14], md[15], md[16], md[17])
 	for _, o := range res.Outcomes {
 		w("| %d | P%d %s | %s | %s | %s | %s | %d |\n", o.Rank, o.Proposal.Number, mdEscape(o.Proposal.Title), l.Quadrant(o.Quadrant),
-			l.Num(o.Impact.Median), l.Num(o.Effort.Median), l.Percent(o.Agree), o.Raters)
+			median(l, o.Impact), median(l, o.Effort), agreement(l, o), o.Raters)
 	}
 	if s.Tally != nil {
 		var t Text

@@ -48,7 +48,8 @@ type Outcome struct {
 	Raters   int // voters with a complete rating (a score or don't know on both axes)
 	Impact   Score
 	Effort   Score
-	Agree    float64 // share of raters who scored impact ≥ 4 and effort ≤ 2 (both axes scored)
+	Scored   int     // raters who scored both axes (no don't know): Agree is a share of them
+	Agree    float64 // share of Scored who gave impact ≥ 4 and effort ≤ 2
 	Quadrant Quadrant
 	Rank     int // 1 is best
 }
@@ -110,8 +111,8 @@ func ScoreCounts(props []*Proposal, counts []RatingCount) []*Outcome {
 	for id, o := range byID {
 		o.Impact.finish()
 		o.Effort.finish()
-		if both[id] > 0 {
-			o.Agree = float64(agree[id]) / float64(both[id])
+		if o.Scored = both[id]; o.Scored > 0 {
+			o.Agree = float64(agree[id]) / float64(o.Scored)
 		}
 		o.Quadrant = quadrant(o.Impact, o.Effort)
 	}
