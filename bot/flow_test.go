@@ -217,3 +217,31 @@ func TestUnscoredProposalShowsDashes(t *testing.T) {
 		t.Errorf("synthesis does not show the unscored proposal with dashes:\n%s", syn)
 	}
 }
+
+// TestMoveChatAfterNewChatSpoke has a chat's new id reach the bot before
+// its move is told (a command in the new Telegram supergroup handled
+// first): the empty group made for it gives way and the consultation
+// follows the chat. A new chat whose group already holds a consultation
+// is not merged into.
+func TestMoveChatAfterNewChatSpoke(t *testing.T) {
+	ctx := context.Background()
+	h := newHarness(t, "fr")
+	h.setup()
+	h.say("bob", "super", "/aide")
+	if err := h.svc.MoveChat(ctx, consultation.Console, "main", "super"); err != nil {
+		t.Fatalf("MoveChat onto the empty group: %v", err)
+	}
+	if got := h.say("bob", "super", "/idees"); !strings.Contains(got, "Covoiturage pour les réunions") {
+		t.Errorf("ideas in the moved chat = %q", got)
+	}
+	if err := h.svc.MoveChat(ctx, consultation.Console, "main", "super"); err != nil {
+		t.Errorf("MoveChat told twice: %v", err)
+	}
+	h.say("alice", "other", "/consultation new Budget")
+	if err := h.svc.MoveChat(ctx, consultation.Console, "super", "other"); consultation.ErrorCode(err) != consultation.ECONFLICT {
+		t.Errorf("MoveChat onto a group with a consultation: %v; want a conflict", err)
+	}
+	if got := h.say("bob", "super", "/idees"); !strings.Contains(got, "Covoiturage pour les réunions") {
+		t.Errorf("a refused move changed the chat: %q", got)
+	}
+}

@@ -1365,14 +1365,27 @@ func (s *Service) PutState(ctx context.Context, key, value string) error {
 // upgraded to a supergroup): its group, consultations and history stay.
 func (s *Service) MoveChat(ctx context.Context, p Platform, oldChatID, newChatID string) error {
 	return s.store.Update(ctx, func(tx Tx) error {
-		if _, err := tx.GroupByChat(p, newChatID); err == nil {
-			return Errorf(ECONFLICT, "exists", "chat %s already has a group", newChatID)
+		switch _, err := tx.GroupByChat(p, oldChatID); {
+		case IsNotFound(err):
+			return nil // the bot never worked in the old chat, or it moved already
+		case err != nil:
+			return err
 		}
-		err := tx.MoveGroup(p, oldChatID, newChatID)
-		if IsNotFound(err) {
-			return nil // the bot never worked in the old chat
+		switch nw, err := tx.GroupByChat(p, newChatID); {
+		case err == nil:
+			// The new chat reached the bot before the move was told (a
+			// command there, handled first): the group made for it then
+			// gives way, unless it already holds something.
+			if err := tx.DeleteGroup(nw.ID); err != nil {
+				if ErrorCode(err) == ECONFLICT {
+					return Errorf(ECONFLICT, "exists", "chat %s already has a group with consultations", newChatID)
+				}
+				return err
+			}
+		case !IsNotFound(err):
+			return err
 		}
-		return err
+		return tx.MoveGroup(p, oldChatID, newChatID)
 	})
 }
 

@@ -24,6 +24,9 @@ type Tx interface {
 	Group(id int64) (*Group, error)
 	UpdateGroup(g *Group) error
 	MoveGroup(p Platform, oldChatID, newChatID string) error
+	// DeleteGroup removes a group that holds nothing yet (no consultation,
+	// idea or suggestion), with its digest schedule; ECONFLICT otherwise.
+	DeleteGroup(id int64) error
 
 	// Members and their platform identities.
 	CreateMember(m *Member, id Identity) error // sets ID on both

@@ -1,6 +1,13 @@
 package storage
 
-import "atelier/consultation"
+import (
+	"errors"
+
+	"atelier/consultation"
+
+	sqlite "modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
 
 const groupColumns = `id, platform, chat_id, title, locale, time_zone, created_at`
 
@@ -30,6 +37,20 @@ func (t *sqlTx) Group(id int64) (*consultation.Group, error) {
 // UpdateGroup implements consultation.Tx.
 func (t *sqlTx) UpdateGroup(g *consultation.Group) error {
 	res, err := t.exec("group", `UPDATE groups SET title = ?, locale = ?, time_zone = ? WHERE id = ?`, g.Title, g.Locale, g.TimeZone, g.ID)
+	return updated(res, err, "group")
+}
+
+// DeleteGroup implements consultation.Tx. The foreign keys of whatever a
+// group holds refuse the delete.
+func (t *sqlTx) DeleteGroup(id int64) error {
+	if _, err := t.exec("digest", `DELETE FROM digests WHERE group_id = ?`, id); err != nil {
+		return err
+	}
+	res, err := t.exec("group", `DELETE FROM groups WHERE id = ?`, id)
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
+		return consultation.Errorf(consultation.ECONFLICT, "group_in_use", "the group holds consultations")
+	}
 	return updated(res, err, "group")
 }
 

@@ -287,13 +287,13 @@ func (a *Adapter) membership(ctx context.Context, cm *models.ChatMemberUpdated) 
 
 func (a *Adapter) moveChat(ctx context.Context, from, to int64) {
 	err := a.svc.MoveChat(ctx, consultation.Telegram, strconv.FormatInt(from, 10), strconv.FormatInt(to, 10))
-	if err != nil && consultation.ErrorCode(err) != consultation.ECONFLICT {
+	if err != nil {
+		// A conflict is two groups that both hold consultations: an
+		// admin has to sort it out.
 		a.log.Error("move chat", "chat", strconv.FormatInt(from, 10), "to", to, "error", err)
 		return
 	}
-	if err == nil {
-		a.log.Info("chat migrated", "chat", strconv.FormatInt(from, 10), "to", to)
-	}
+	a.log.Info("chat followed", "chat", strconv.FormatInt(from, 10), "to", to)
 }
 
 func blockedKey(userID int64) string { return "telegram:blocked:" + strconv.FormatInt(userID, 10) }

@@ -111,6 +111,21 @@ func testGroups(t *testing.T, s consultation.Store) {
 			t.Errorf("after MoveGroup: %v, %v", got, err)
 		}
 		wantCode(t, tx.MoveGroup(consultation.Console, "nowhere", "x"), consultation.ENOTFOUND)
+		// A group that holds a consultation stays; an empty one goes.
+		wantCode(t, tx.DeleteGroup(g.ID), consultation.ECONFLICT)
+		empty := &consultation.Group{Platform: consultation.Telegram, ChatID: "-100", Locale: "fr", TimeZone: "UTC", CreatedAt: t0}
+		if err := tx.CreateGroup(empty); err != nil {
+			return err
+		}
+		if err := tx.PutDigestSchedule(&consultation.DigestSchedule{Group: empty, Spec: "0 9 * * MON", LastSentAt: t0}); err != nil {
+			return err
+		}
+		if err := tx.DeleteGroup(empty.ID); err != nil {
+			t.Errorf("DeleteGroup(empty) = %v", err)
+		}
+		_, err = tx.GroupByChat(consultation.Telegram, "-100")
+		wantCode(t, err, consultation.ENOTFOUND)
+		wantCode(t, tx.DeleteGroup(empty.ID), consultation.ENOTFOUND)
 		return nil
 	})
 }
