@@ -43,3 +43,9 @@ const MaxBuffered = maxBuffered
 
 // WholeBodies wraps next as the adapter's HTTP client wraps its transport.
 func WholeBodies(next http.RoundTripper) http.RoundTripper { return wholeBodies{next} }
+
+// SetMaxQueuedPerChat changes how many calls may wait for one chat.
+func SetMaxQueuedPerChat(a *Adapter, n int) { a.maxPerChat.Store(int32(n)) }
+
+// Dropped returns how many calls were dropped for chats too far behind.
+func Dropped(a *Adapter) int64 { return a.dropped.Load() }

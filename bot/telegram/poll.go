@@ -26,9 +26,13 @@ const (
 	parallelChats = 32
 	// maxQueued bounds the calls (replies, callback answers) of handled
 	// updates not made yet, across chats; beyond it, handling waits, and
-	// with it polling or Telegram's webhook calls: a group sent more than
-	// this many replies ahead of its pace holds everyone back again.
+	// with it polling or Telegram's webhook calls. With maxQueuedPerChat,
+	// it takes eight chats far behind their pace to get there.
 	maxQueued = 1024
+	// maxQueuedPerChat bounds the calls waiting for one chat: beyond it
+	// (about six minutes of a group's pace), further replies to that chat
+	// are dropped rather than let one group hold every chat back.
+	maxQueuedPerChat = 128
 	// drainTime is how long queued calls may still go out once the adapter
 	// stops.
 	drainTime = 10 * time.Second
@@ -216,6 +220,17 @@ type sendQueue struct {
 // nothing does. It waits while too many calls are queued across chats,
 // which holds back the handling of further updates.
 func (a *Adapter) queue(ctx context.Context, o outgoing) {
+	a.queuesMu.Lock()
+	n := 0
+	if q := a.queues[o.queue]; q != nil {
+		n = len(q.calls)
+	}
+	a.queuesMu.Unlock()
+	if n >= int(a.maxPerChat.Load()) {
+		a.log.Warn("reply dropped: the chat is too far behind its pace", "chat", strconv.FormatInt(o.queue.chat, 10),
+			"waiting", n, "dropped_since_start", a.dropped.Add(1))
+		return
+	}
 	select {
 	case a.queued <- struct{}{}:
 	default:

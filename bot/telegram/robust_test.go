@@ -191,6 +191,72 @@ func TestPacedGroupHoldsBackOnlyItself(t *testing.T) {
 	}
 }
 
+// TestChatTooFarBehindDropsReplies holds a group's pacing while it sends
+// more commands than its queue takes: the replies beyond the bound are
+// dropped, the others sent in order once the pace allows, and other
+// chats are answered meanwhile.
+func TestChatTooFarBehindDropsReplies(t *testing.T) {
+	e := start(t)
+	cid := e.evaluating()
+	telegram.SetMaxQueuedPerChat(e.a, 3)
+	dm := telegramtest.PrivateChat(bob)
+	ballot := only(t, e.say(dm, bob, "/start b_"+strconv.FormatInt(cid, 10)))
+	held, release := e.clock.hold()
+	defer release()
+	before := len(e.srv.Messages(group.ID))
+	bot := e.srv.Bot().ID
+	replies := func() []string {
+		var out []string
+		for _, m := range e.srv.Messages(group.ID)[before:] {
+			if m.From.ID == bot {
+				out = append(out, m.Text)
+			}
+		}
+		return out
+	}
+	// Commands until a reply has to wait for the group's turn (the pace
+	// allows a burst first).
+	n := 0
+	for ; len(held) == 0; n++ {
+		if n == 40 {
+			t.Fatal("no group reply waited for its turn")
+		}
+		e.srv.SendText(group, alice, "/inconnue"+strconv.Itoa(n))
+		err := e.srv.WaitFor(ctxT(t), func() bool { return len(held) > 0 || len(replies()) == n+1 })
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// One reply waits at the gate; three more may wait behind it, and the
+	// last two are dropped.
+	for i := n; i < n+5; i++ {
+		e.srv.SendText(group, alice, "/inconnue"+strconv.Itoa(i))
+	}
+	if err := e.srv.WaitFor(ctxT(t), func() bool { return telegram.Dropped(e.a) == 2 }); err != nil {
+		t.Fatalf("%d replies dropped; want 2: %v", telegram.Dropped(e.a), err)
+	}
+	answers := e.srv.CallbackAnswerCount()
+	e.srv.PressButton(dm, bob, ballot.ID, "r_"+strconv.FormatInt(cid, 10)+"_1_1_i_4")
+	if err := e.srv.WaitFor(ctxT(t), func() bool { return e.srv.CallbackAnswerCount() > answers }); err != nil {
+		t.Fatalf("a ballot press waited for another chat: %v", err)
+	}
+	release()
+	want := n + 3 // two of the last five dropped
+	err := e.srv.WaitFor(ctxT(t), func() bool { return len(replies()) >= want && telegram.Busy(e.a) == 0 })
+	if err != nil {
+		t.Fatalf("%d replies; want %d: %v", len(replies()), want, err)
+	}
+	got := replies()
+	if len(got) != want {
+		t.Fatalf("%d replies; want %d (two dropped)", len(got), want)
+	}
+	for i, r := range got {
+		if !strings.Contains(r, "/inconnue"+strconv.Itoa(i)+".") {
+			t.Errorf("reply %d = %q; want the answer to /inconnue%d", i, r, i)
+		}
+	}
+}
+
 func TestForgedButtonsRefused(t *testing.T) {
 	e := start(t)
 	cid := e.evaluating()

@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	tgbot "github.com/go-telegram/bot"
@@ -93,6 +94,8 @@ type Adapter struct {
 	// use it to learn that the adapter is idle.
 	workers     chan struct{}
 	queued      chan struct{}
+	maxPerChat  atomic.Int32 // calls waiting for one chat; see maxQueuedPerChat
+	dropped     atomic.Int64 // calls dropped for a chat too far behind
 	queuesMu    sync.Mutex
 	queues      map[queueKey]*sendQueue
 	workersDone sync.WaitGroup
@@ -148,6 +151,7 @@ func New(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) (*Adapte
 	if a.now == nil {
 		a.now = time.Now
 	}
+	a.maxPerChat.Store(maxQueuedPerChat)
 	a.client = cfg.HTTPClient
 	if a.client == nil {
 		a.client = NewHTTPClient()
