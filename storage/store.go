@@ -13,6 +13,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
@@ -81,7 +82,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "journal_mode(WAL)")
 		q.Add("_pragma", "synchronous(FULL)")
-		if extra != "" {
+		if extra == "" {
+			// The readers: what a View does is never written.
+			q.Add("_pragma", "query_only(1)")
+		} else {
 			// The writer: a page cache (16 MiB) that holds a whole
 			// batch, and statement journals (one per call of a batch) in
 			// memory, so that no page is written to the WAL before the
@@ -91,6 +95,10 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			q.Add("_pragma", "temp_store(MEMORY)")
 		}
 		return "file:" + path + "?" + q.Encode()
+	}
+	if path == ":memory:" {
+		// Each connection of the pools would have a database of its own.
+		return nil, errors.New("open :memory:: an in-memory database is not supported; give a file")
 	}
 	s := &Store{path: path, maxBatch: defaultMaxBatch, cache: newCache(), requests: make(chan *request), stop: make(chan struct{}), done: make(chan struct{})}
 	for _, o := range opts {
@@ -110,7 +118,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		s.writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if mode != "wal" && path != ":memory:" {
+	if mode != "wal" {
 		s.writer.Close()
 		return nil, fmt.Errorf("open %s: journal mode is %q, want wal", path, mode)
 	}
@@ -211,7 +219,13 @@ func applyMigration(ctx context.Context, db *sql.DB, name, body string) error {
 		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
 			return err
 		}
-		defer conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON")
+		defer func() {
+			if _, err := conn.ExecContext(context.Background(), "PRAGMA foreign_keys = ON"); err != nil {
+				// A connection left without foreign keys must not
+				// serve again: database/sql drops a bad one.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+			}
+		}()
 	}
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
@@ -401,7 +415,23 @@ func (s *Store) run(r *request, tx *sql.Tx, bound map[string]*sql.Stmt, kept *[]
 
 // Backup writes a consistent copy of the database to path, while it is in use.
 func (s *Store) Backup(ctx context.Context, path string) error {
-	if _, err := s.reader.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	// VACUUM INTO writes the copy, which a reader's query_only refuses:
+	// one reader connection lifts it for the copy, and serves again only
+	// once it is back.
+	conn, err := s.reader.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA query_only = 0"); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer func() {
+		if _, err := conn.ExecContext(context.Background(), "PRAGMA query_only = 1"); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil

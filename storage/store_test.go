@@ -92,3 +92,41 @@ func TestPanicInUpdateIsAnError(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestViewCannotWrite checks that a read transaction refuses writes, before
+// and after a backup (which lifts the refusal on one connection for its
+// copy), and that nothing is written.
+func TestViewCannotWrite(t *testing.T) {
+	s := MustOpen(t)
+	ctx := context.Background()
+	write := func() error { return s.View(ctx, func(tx consultation.Tx) error { return tx.PutState("k", "v") }) }
+	if err := write(); err == nil {
+		t.Error("a View wrote")
+	}
+	if err := s.Backup(ctx, filepath.Join(t.TempDir(), "copy.db")); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if err := write(); err == nil {
+			t.Error("a View wrote after a backup")
+		}
+	}
+	err := s.View(ctx, func(tx consultation.Tx) error {
+		if v, err := tx.State("k"); !consultation.IsNotFound(err) {
+			t.Errorf("State = %q, %v; want nothing written", v, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestOpenMemoryRefused checks that an in-memory database, which every
+// pooled connection would see empty, is refused.
+func TestOpenMemoryRefused(t *testing.T) {
+	if s, err := storage.Open(context.Background(), ":memory:"); err == nil {
+		s.Close()
+		t.Fatal("Open(:memory:) succeeded")
+	}
+}

@@ -42,6 +42,9 @@ func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: make(map
 func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.m == nil {
+		return nil, errClosed // a call still running as the store closes
+	}
 	if s, ok := c.m[query]; ok {
 		return s, nil
 	}
