@@ -168,9 +168,11 @@ type request struct {
 }
 
 // Handle processes one event and returns the replies to send. An event
-// already processed returns no reply. Handle never returns a Go error to
-// show a user: failures become replies in the user's language; internal
-// ones are logged once here and answered with a short apology.
+// already processed returns no reply, and so does one cut short because
+// ctx ended (nothing of it was committed: it can be handled again). Handle
+// never returns a Go error to show a user: failures become replies in the
+// user's language; internal ones are logged once here and answered with a
+// short apology.
 func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 	key := ""
 	// A button press that changes something is deduplicated by its own
@@ -183,7 +185,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 	if key != "" && !press {
 		seen, err := b.svc.Seen(ctx, key)
 		if err != nil {
-			return b.internal(ev, err)
+			return b.internal(ctx, ev, err)
 		}
 		if seen {
 			return nil
@@ -194,7 +196,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 		return nil
 	}
 	if err != nil {
-		return b.internal(ev, err)
+		return b.internal(ctx, ev, err)
 	}
 	if key != "" && !press {
 		// An action that changed something marked the event in its own
@@ -211,7 +213,10 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 	return replies
 }
 
-func (b *Bot) internal(ev Event, err error) []Reply {
+func (b *Bot) internal(ctx context.Context, ev Event, err error) []Reply {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return nil // stopping: the event is handled again after
+	}
 	b.log.Error("handle event", "platform", ev.Platform, "chat", ev.Chat.ID, "error", err)
 	l := ParseLang(ev.From.Lang, b.cfg.Locale)
 	return []Reply{{To: Private, Text: Plain(l.T("internal"))}}

@@ -140,7 +140,9 @@ func (a *Adapter) message(ctx context.Context, u *models.Update) (bool, []outgoi
 		}
 	}
 	replies := a.handle(ctx, u.ID, in.ev)
-	if ctx.Err() != nil {
+	if ctx.Err() != nil && len(replies) == 0 {
+		// Cut short by stopping: it is handled again after. Replies
+		// mean it was handled; they go out while the adapter stops.
 		return false, nil
 	}
 	return true, a.replies(in, replies)
@@ -171,8 +173,8 @@ func (a *Adapter) press(ctx context.Context, u *models.Update) (bool, []outgoing
 	if q.Data != "" && q.InlineMessageID == "" {
 		replies = a.handle(ctx, u.ID, in.ev)
 	}
-	if ctx.Err() != nil {
-		return false, nil
+	if ctx.Err() != nil && len(replies) == 0 {
+		return false, nil // as in message
 	}
 	toast := ""
 	for _, r := range replies {
