@@ -441,12 +441,12 @@ func (b *Bot) auditLog(r *request) ([]Reply, error) {
 	t.Add(Bold, r.lang.T("log.title")+"\n")
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
-		line := r.lang.When(e.At, loc) + zone + " — " + name(e.ActorID) + " — " + e.Action
+		line := r.lang.When(e.At, loc) + zone + " — " + name(e.ActorID) + " — " + auditAction(r.lang, e.Action)
 		if e.SubjectID != 0 {
 			line += " " + name(e.SubjectID)
 		}
-		if e.Detail != "" {
-			line += " — " + e.Detail
+		if d := auditDetail(r.lang, e, loc); d != "" {
+			line += " — " + d
 		}
 		t.Line(line)
 	}
