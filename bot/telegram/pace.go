@@ -58,16 +58,18 @@ func newPacer(now func() time.Time) *pacer {
 	return &pacer{now: now, global: bucket{rate: globalRate, burst: globalBurst}, groups: make(map[int64]*bucket)}
 }
 
-// reserve takes a slot for one message to chatID and returns how long to
-// wait before sending it.
-func (p *pacer) reserve(chatID int64) time.Duration {
+// group takes a slot for one message to chatID in its group's pace and
+// returns how long to wait for it; private chats have no pace of their
+// own. The overall slot is taken once that wait is over (see overall), so
+// that messages held back by their groups do not all go at once when
+// their turns come.
+func (p *pacer) group(chatID int64) time.Duration {
+	if chatID >= 0 {
+		return 0
+	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
-	wait := p.global.reserve(now)
-	if chatID >= 0 {
-		return wait // private chats: only the global limit
-	}
 	b := p.groups[chatID]
 	if b == nil {
 		if len(p.groups) >= maxBuckets {
@@ -80,5 +82,13 @@ func (p *pacer) reserve(chatID int64) time.Duration {
 		b = &bucket{rate: groupRate, burst: groupBurst}
 		p.groups[chatID] = b
 	}
-	return max(wait, b.reserve(now))
+	return b.reserve(now)
+}
+
+// overall takes a slot for one message in the bot's overall pace and
+// returns how long to wait for it.
+func (p *pacer) overall() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.global.reserve(p.now())
 }

@@ -186,7 +186,10 @@ func (a *Adapter) send(ctx context.Context, chatID int64, text bot.Text, buttons
 func (a *Adapter) call(ctx context.Context, chatID int64, paced bool, fn func(chat int64) error) error {
 	for attempt := 1; ; attempt++ {
 		if paced {
-			if err := a.sleep(ctx, a.pace.reserve(chatID)); err != nil {
+			if err := a.sleep(ctx, a.pace.group(chatID)); err != nil {
+				return err
+			}
+			if err := a.sleep(ctx, a.pace.overall()); err != nil {
 				return err
 			}
 		}
