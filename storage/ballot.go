@@ -82,7 +82,7 @@ func (t *sqlTx) ratings(where string, args ...any) ([]consultation.Rating, error
 }
 
 // RatingCounts implements consultation.Tx. Triggers keep the counts as
-// ratings change (migration 0011).
+// ratings change (migration 0011, recreated on the ballot key by 0014).
 func (t *sqlTx) RatingCounts(roundID int64) ([]consultation.RatingCount, error) {
 	rows, err := t.query(`SELECT proposal_id, impact, effort, n FROM rating_counts WHERE round_id = ? AND n > 0 ORDER BY proposal_id, impact, effort`, roundID)
 	if err != nil {

@@ -62,7 +62,8 @@ func TestCacheIgnoresFailedCallOfBatch(t *testing.T) {
 
 // TestCancelledCallKeepsBatch cancels one call's context while its
 // statements run, in a batch with two other calls: the others' writes
-// must commit, whatever becomes of that call.
+// must commit. (Statements run without their caller's cancellation, so
+// the call itself completes too.)
 func TestCancelledCallKeepsBatch(t *testing.T) {
 	ctx := context.Background()
 	s, err := Open(ctx, filepath.Join(t.TempDir(), "atelier.db"))
@@ -76,7 +77,7 @@ func TestCancelledCallKeepsBatch(t *testing.T) {
 	long, cancel := context.WithCancel(ctx)
 	defer cancel()
 	busy := func(tx consultation.Tx) error {
-		// One long write, interrupted halfway by the cancellation.
+		// One long write, its context cancelled halfway.
 		go func() { time.Sleep(5 * time.Millisecond); cancel() }()
 		_, err := tx.(*sqlTx).execSQL(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000)
 			INSERT INTO state (key, value) SELECT 'busy' || i, 'x' FROM n`)

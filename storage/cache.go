@@ -16,7 +16,8 @@ const maxCached = 1024
 // cache has another one.
 //
 // Read transactions fill the cache at once: they see committed data, and a
-// committed version is never committed again with other content. A write
+// committed version is never committed again with other content (a
+// consultation is never deleted, so its id and version never start over). A write
 // transaction may hold a version it will roll back, so what it reads goes
 // into the cache only once its call has succeeded and its batch has
 // committed. Callers receive copies, which they may change.

@@ -234,7 +234,8 @@ func (a *Adapter) queue(ctx context.Context, o outgoing) {
 	select {
 	case a.queued <- struct{}{}:
 	default:
-		// Full: wait for room, unless stopping.
+		// Full: wait for room; stopping, drop it (the update is done,
+		// and confirmed).
 		select {
 		case a.queued <- struct{}{}:
 		case <-ctx.Done():

@@ -6,7 +6,8 @@
 // stored in the database, only after the update was handled, so a crash at
 // any moment loses nothing Telegram delivered (the chat layer deduplicates
 // redelivered updates by their update_id). Updates of one chat are handled
-// in order; different chats run concurrently. Replies wait in a queue per
+// in order (in webhook mode, the order in which Telegram's calls take the
+// chat's turn); different chats run concurrently. Replies wait in a queue per
 // chat they go to, sent in order while the next updates are fetched and
 // handled, so that a group waiting for its turn to post delays its own
 // messages only; callback answers have queues of their own. Replies are
@@ -186,7 +187,8 @@ func (a *Adapter) Username() string { return a.me.Username }
 
 // Run receives and handles updates until ctx ends, by long polling or,
 // when configured, through a webhook. It returns nil on a clean stop; when
-// it returns, none of the adapter's goroutines is left.
+// it returns, no update is being handled and no reply is being sent (a
+// timer or two of the stopping may still be winding down).
 func (a *Adapter) Run(ctx context.Context) error {
 	if a.cfg.Webhook != nil {
 		return a.runWebhook(ctx)
