@@ -169,7 +169,8 @@ type request struct {
 
 // Handle processes one event and returns the replies to send. An event
 // already processed returns no reply, and so does one cut short because
-// ctx ended (nothing of it was committed: it can be handled again). Handle
+// ctx was cancelled (nothing of it was committed: it can be handled
+// again). Handle
 // never returns a Go error to show a user: failures become replies in the
 // user's language; internal ones are logged once here and answered with a
 // short apology.
@@ -214,8 +215,11 @@ func (b *Bot) Handle(ctx context.Context, ev Event) []Reply {
 }
 
 func (b *Bot) internal(ctx context.Context, ev Event, err error) []Reply {
-	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		return nil // stopping: the event is handled again after
+	if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+		// Stopping: nothing of the event was committed; a platform that
+		// delivers it again has it handled again. (A deadline that
+		// passed is a failure, answered and logged below.)
+		return nil
 	}
 	b.log.Error("handle event", "platform", ev.Platform, "chat", ev.Chat.ID, "error", err)
 	l := ParseLang(ev.From.Lang, b.cfg.Locale)
