@@ -142,13 +142,15 @@ func (a *Adapter) handleBatch(ctx context.Context, updates []*models.Update) boo
 			// keep the whole batch in Telegram's order, once everything
 			// queued earlier is sent.
 			a.workersDone.Wait()
+			sendCtx, cancel := drain(ctx, drainTime)
+			defer cancel()
 			for _, u := range updates {
 				done, out := a.process(ctx, u)
 				if !done {
 					return false
 				}
 				for _, o := range out {
-					a.sendNow(ctx, o)
+					a.sendNow(sendCtx, o)
 				}
 			}
 			return true
