@@ -143,10 +143,11 @@ func (s *Service) applyDeadlines(tx Tx, id int64, now time.Time, n *int) error {
 		}
 		// A planned adoption vote keeps the quorum set when it was planned.
 		err := s.setPhase(tx, 0, c, next, PhaseOptions{Quorum: c.Quorum}, why)
-		if ErrorKey(err) == "no_proposals" {
+		if k := ErrorKey(err); k == "no_proposals" || k == "no_evaluation" {
 			// setPhase refuses before writing anything. A scheduled
-			// opening waits for a proposal; the phase's own deadline
-			// still applies meanwhile.
+			// opening waits for a proposal (or, in a database from
+			// before evaluations were required, cannot come); the
+			// phase's own deadline still applies meanwhile.
 			if why == "schedule" {
 				skipSchedule = true
 				continue
