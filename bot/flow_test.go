@@ -159,7 +159,7 @@ func TestMissingOnlyWhileOpen(t *testing.T) {
 
 // TestVoteByCommandInPrivate checks that /vote counts in a private chat,
 // that a vote typed in the group is refused and does not count, and that
-// with several votes open the member is shown each one's buttons.
+// with several votes open the member is asked which one the choice is for.
 func TestVoteByCommandInPrivate(t *testing.T) {
 	h := newHarness(t, "fr")
 	h.setup()
@@ -186,8 +186,8 @@ func TestVoteByCommandInPrivate(t *testing.T) {
 	if !strings.Contains(got, "Plusieurs votes sont ouverts") || !strings.Contains(got, "Budget") {
 		t.Errorf("/vote with two votes open = %q", got)
 	}
-	if rows := h.last["bob"]; len(rows) != 2 || len(rows[0]) != 3 || rows[0][0].Data != "v_2_y" || rows[1][0].Data != "v_1_y" {
-		t.Errorf("buttons = %+v; want a row of three for each vote, newest first", rows)
+	if rows := h.last["bob"]; len(rows) != 2 || len(rows[0]) != 1 || rows[0][0].Data != "v_2_y" || rows[1][0].Data != "v_1_y" {
+		t.Errorf("buttons = %+v; want a yes for each vote, newest first", rows)
 	}
 	h.say("alice", "", "/vote fermer")
 	tally, err := h.svc.Tally(context.Background(), 1)

@@ -365,7 +365,7 @@ var catalog = map[string][2]string{
 	"ballot.secret":                  {"🔒 Bulletin secret : personne — ni les organisateurs ni les admins — ne peut voir vos notes. Seuls les résultats agrégés sont publiés, après la clôture ; les organisateurs voient seulement qui n'a pas fini, pour les relances.", "🔒 Secret ballot: nobody — not organisers, not admins — can see your ratings. Only aggregated results are published, after the evaluation closes; organisers only see who has not finished, for reminders."},
 	"rate.recorded":                  {"Enregistré : %s %s", "Recorded: %s %s"},
 	"rate.choose":                    {"Plusieurs évaluations sont ouvertes ; laquelle ?", "Several evaluations are open; which one?"},
-	"vote.choose":                    {"Plusieurs votes sont ouverts ; votez avec les boutons de chacun :", "Several votes are open; vote with the buttons of each:"},
+	"vote.choose":                    {"Plusieurs votes sont ouverts : pour lequel votez-vous « %s » ?", "Several votes are open: which one is your “%s” for?"},
 	"quadrant.quick_win":             {"gain rapide", "quick win"},
 	"quadrant.major_project":         {"grand projet", "major project"},
 	"quadrant.fill_in":               {"appoint", "fill-in"},

@@ -487,15 +487,16 @@ func (b *Bot) vote(r *request) ([]Reply, error) {
 		return b.castVote(r, cs[0].ID, choice)
 	}
 	var t Text
-	t.Line(r.lang.T("vote.choose"))
+	// Which one: a button per consultation, for the choice typed.
+	t.Line(r.lang.T("vote.choose", r.lang.Choice(choice)))
 	var rows [][]Button
 	for _, c := range cs {
 		t.Line("• " + c.Title)
-		for _, row := range voteButtons(r.lang, c.ID) {
-			for i := range row {
-				row[i].Label += " — " + clip(c.Title, 24)
+		for _, b := range voteButtons(r.lang, c.ID)[0] {
+			if p, ok := ParsePress(b.Data); ok && p.Choice == choice {
+				b.Label += " — " + clip(c.Title, 24)
+				rows = append(rows, []Button{b})
 			}
-			rows = append(rows, row)
 		}
 	}
 	return []Reply{{To: Private, Text: t, Buttons: rows}}, nil
