@@ -94,7 +94,11 @@ func phaseDetail(l Lang, d string, loc *time.Location) string {
 	case (len(f) == 3 || len(f) == 5 && f[3] == "quorum") && f[1] == "→":
 		out = phaseName(l, f[0]) + " → " + phaseName(l, f[2])
 		if len(f) == 5 {
-			out += " · " + l.T("audit.quorum", f[4])
+			q := f[4]
+			if n, ok := strings.CutSuffix(q, "%"); ok && l == French {
+				q = n + " %"
+			}
+			out += " · " + l.T("audit.quorum", q)
 		}
 		if why != "" {
 			out = l.T("audit.by_"+why, out)

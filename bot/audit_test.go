@@ -70,7 +70,7 @@ func TestAuditDetail(t *testing.T) {
 		{consultation.ActSupporters, "supporters do not vote", "les sympathisant·es ne votent pas", "supporters do not vote"},
 		{consultation.ActRosterImport, "2 added, 0 updated, 1 unchanged", "2 ajouté·es, 0 mis·es à jour, 1 inchangé·es", "2 added, 0 updated, 1 unchanged"},
 		{consultation.ActPhase, "draft → collecting", "brouillon → collecte des idées", "draft → collecting ideas"},
-		{consultation.ActPhase, "results → adoption quorum 50%", "résultats → adoption · quorum 50%", "results → adoption · quorum 50%"},
+		{consultation.ActPhase, "results → adoption quorum 50%", "résultats → adoption · quorum 50 %", "results → adoption · quorum 50%"},
 		{consultation.ActPhase, "deadline: collecting → grouping", "à l'échéance : collecte des idées → regroupement", "at the deadline: collecting ideas → grouping"},
 		{consultation.ActPhase, "schedule: grouping → evaluating", "selon le calendrier : regroupement → évaluation", "as scheduled: grouping → evaluation"},
 		{consultation.ActPhase, "deadline 2026-12-03T17:00:00Z", "échéance : 03/12/2026 18:00", "deadline: 2026-12-03 18:00"},
