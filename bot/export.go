@@ -46,16 +46,28 @@ type exportResults struct {
 	Outcomes   []exportOutcome `json:"outcomes"`
 }
 
+// exportOutcome is one proposal's result. A figure nobody gave a score
+// for is null, not 0; Agree is a share of Scored, the raters who scored
+// both axes.
 type exportOutcome struct {
-	Rank         int     `json:"rank"`
-	Proposal     int     `json:"proposal"`
-	Raters       int     `json:"raters"`
-	ImpactMedian float64 `json:"impact_median"`
-	EffortMedian float64 `json:"effort_median"`
-	ImpactMean   float64 `json:"impact_mean"`
-	EffortMean   float64 `json:"effort_mean"`
-	Agree        float64 `json:"agree"`
-	Quadrant     string  `json:"quadrant"`
+	Rank         int      `json:"rank"`
+	Proposal     int      `json:"proposal"`
+	Raters       int      `json:"raters"`
+	Scored       int      `json:"scored"`
+	ImpactMedian *float64 `json:"impact_median"`
+	EffortMedian *float64 `json:"effort_median"`
+	ImpactMean   *float64 `json:"impact_mean"`
+	EffortMean   *float64 `json:"effort_mean"`
+	Agree        *float64 `json:"agree"`
+	Quadrant     string   `json:"quadrant"`
+}
+
+// figure is f, or null when none of n scores made it.
+func figure(f float64, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	return &f
 }
 
 func (b *Bot) export(r *request) ([]Reply, error) {
@@ -85,8 +97,10 @@ func (b *Bot) export(r *request) ([]Reply, error) {
 	if res := ex.Results; res != nil {
 		doc.Results = &exportResults{Round: res.Round.Number, Electorate: res.Electorate, Voters: res.Voters}
 		for _, o := range res.Outcomes {
-			doc.Results.Outcomes = append(doc.Results.Outcomes, exportOutcome{Rank: o.Rank, Proposal: o.Proposal.Number, Raters: o.Raters,
-				ImpactMedian: o.Impact.Median, EffortMedian: o.Effort.Median, ImpactMean: o.Impact.Mean, EffortMean: o.Effort.Mean, Agree: o.Agree, Quadrant: string(o.Quadrant)})
+			doc.Results.Outcomes = append(doc.Results.Outcomes, exportOutcome{Rank: o.Rank, Proposal: o.Proposal.Number, Raters: o.Raters, Scored: o.Scored,
+				ImpactMedian: figure(o.Impact.Median, o.Impact.N), EffortMedian: figure(o.Effort.Median, o.Effort.N),
+				ImpactMean: figure(o.Impact.Mean, o.Impact.N), EffortMean: figure(o.Effort.Mean, o.Effort.N),
+				Agree: figure(o.Agree, o.Scored), Quadrant: string(o.Quadrant)})
 		}
 	}
 	doc.RatingsFile = "ratings-" + id + ".csv"

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"testing"
@@ -215,6 +216,34 @@ func TestUnscoredProposalShowsDashes(t *testing.T) {
 	}
 	if syn := h.synthesis(); !strings.Contains(syn, "| — | — | — | 2 |") {
 		t.Errorf("synthesis does not show the unscored proposal with dashes:\n%s", syn)
+	}
+	// The export leaves its figures out (null) rather than 0.
+	var doc struct {
+		Results struct {
+			Outcomes []map[string]any `json:"outcomes"`
+		} `json:"results"`
+	}
+	for _, r := range h.bot.Handle(context.Background(), bot.Event{Platform: consultation.Console, From: bot.User{ID: "alice", Username: "alice", Name: "alice"},
+		Chat: bot.Chat{ID: "main", Title: "main"}, Text: "/exporter"}) {
+		for _, f := range r.Files {
+			if strings.HasSuffix(f.Name, ".json") {
+				if err := json.Unmarshal(f.Data, &doc); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	found := false
+	for _, o := range doc.Results.Outcomes {
+		if o["proposal"] == 2.0 {
+			found = true
+			if o["impact_median"] != nil || o["agree"] != nil || o["scored"] != 0.0 || o["raters"] != 2.0 {
+				t.Errorf("export of the unscored proposal = %v; want null figures, 0 scored, 2 raters", o)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("the export has no result for P2: %+v", doc)
 	}
 }
 
