@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"atelier/bot"
+	"atelier/bot/telegram"
 )
 
 // TestAuthorsToldWhenGrouped checks that the authors of grouped ideas get a
@@ -45,5 +46,25 @@ func TestAuthorsToldWhenGrouped(t *testing.T) {
 	err = e.a.Post(context.Background(), strconv.FormatInt(group.ID, 10), []bot.Reply{{To: bot.Direct, UserID: strconv.FormatInt(carol.ID, 10), Text: bot.Plain("Rappel")}})
 	if err != nil || e.srv.Calls("sendMessage") != tries {
 		t.Errorf("a direct message to Carol: %v, %d tries; want none", err, e.srv.Calls("sendMessage")-tries)
+	}
+}
+
+// TestRefusalCrossingAnOpening checks that a send refused because the
+// person had not opened their private chat yet does not mark them blocked
+// when they opened it while the send was on its way; a refusal with no
+// opening since does.
+func TestRefusalCrossingAnOpening(t *testing.T) {
+	e := start(t)
+	ctx := context.Background()
+	const user = 4242
+	before := telegram.Openings(e.a, user)
+	telegram.Open(ctx, e.a, user) // their /start, while the send is on its way
+	telegram.Refused(ctx, e.a, user, before)
+	if telegram.Blocked(ctx, e.a, user) {
+		t.Error("a refusal that crossed the person's /start marked them blocked")
+	}
+	telegram.Refused(ctx, e.a, user, telegram.Openings(e.a, user))
+	if !telegram.Blocked(ctx, e.a, user) {
+		t.Error("a refusal with no opening since did not mark the person blocked")
 	}
 }

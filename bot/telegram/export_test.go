@@ -49,3 +49,12 @@ func SetMaxQueuedPerChat(a *Adapter, n int) { a.maxPerChat.Store(int32(n)) }
 
 // Dropped returns how many calls were dropped for chats too far behind.
 func Dropped(a *Adapter) int64 { return a.dropped.Load() }
+
+// Openings, Open, Refused and Blocked expose how a private chat's refusal
+// is weighed against the person opening it.
+func Openings(a *Adapter, userID int64) uint64           { return a.openings(userID) }
+func Open(ctx context.Context, a *Adapter, userID int64) { a.unblock(ctx, userID) }
+func Refused(ctx context.Context, a *Adapter, userID int64, openings uint64) {
+	a.refused(ctx, userID, openings)
+}
+func Blocked(ctx context.Context, a *Adapter, userID int64) bool { return a.blocked(ctx, userID) }

@@ -56,19 +56,20 @@ func (a *Adapter) deliver(ctx context.Context, in *incoming, r bot.Reply) {
 	if r.Edit && r.To == bot.Here && in.msgID != 0 {
 		edit = in.msgID
 	}
+	openings := a.openings(target)
 	err := a.send(ctx, target, text, r.Buttons, r.Quotes, r.Files, edit)
 	switch {
 	case err == nil:
 	case errors.Is(err, tgbot.ErrorForbidden) && target != in.chatID:
 		// The person never opened a chat with the bot, or blocked it.
-		a.block(ctx, target)
+		a.refused(ctx, target, openings)
 		a.offerPrivate(ctx, in, r)
 	case errors.Is(err, tgbot.ErrorForbidden):
 		a.log.Warn("chat refuses the bot", "chat", strconv.FormatInt(target, 10), "error", a.clean(err))
 		if target < 0 {
 			a.putState(ctx, goneKey(target), "1")
 		} else {
-			a.block(ctx, target)
+			a.refused(ctx, target, openings)
 		}
 	case ctx.Err() != nil:
 	default:
@@ -92,9 +93,10 @@ func (a *Adapter) sendDirect(ctx context.Context, r bot.Reply) error {
 	if err != nil || id <= 0 || a.blocked(ctx, id) {
 		return nil
 	}
+	openings := a.openings(id)
 	err = a.send(ctx, id, r.Text, r.Buttons, r.Quotes, r.Files, 0)
 	if errors.Is(err, tgbot.ErrorForbidden) {
-		a.block(ctx, id)
+		a.refused(ctx, id, openings)
 		return nil
 	}
 	return err

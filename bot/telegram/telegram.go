@@ -83,9 +83,12 @@ type Adapter struct {
 	afterHandle  func(ctx context.Context, updateID int64)
 
 	chatLocks keyedMutex
-	// blocks caches, per user, whether their private chat refuses the bot.
+	// blocks caches, per user, whether their private chat refuses the bot;
+	// opened counts, per user, the times they wrote to it or unblocked it,
+	// so that a refusal of a send begun before is not held against them.
 	blocksMu sync.Mutex
 	blocks   map[int64]bool
+	opened   map[int64]uint64
 	// workers holds a token for each chat whose updates long polling is
 	// handling, and queued one for each call (reply, callback answer) left
 	// to make for a handled update, in polling or webhook mode, waiting in
@@ -145,6 +148,7 @@ func New(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) (*Adapte
 		sleep: sleepCtx,
 
 		blocks:  make(map[int64]bool),
+		opened:  make(map[int64]uint64),
 		workers: make(chan struct{}, parallelChats),
 		queued:  make(chan struct{}, maxQueued),
 		queues:  make(map[queueKey]*sendQueue),

@@ -331,7 +331,28 @@ func (a *Adapter) block(ctx context.Context, userID int64) {
 	a.setBlocked(userID, true)
 }
 
+// openings returns how many times userID has opened their private chat
+// with the bot (written to it, or unblocked it) since the adapter started.
+func (a *Adapter) openings(userID int64) uint64 {
+	a.blocksMu.Lock()
+	defer a.blocksMu.Unlock()
+	return a.opened[userID]
+}
+
+// refused records that userID's private chat refused a send begun when
+// they had opened it the given number of times: unless they opened it
+// again since, as a send that crossed their /start would find.
+func (a *Adapter) refused(ctx context.Context, userID int64, openings uint64) {
+	if a.openings(userID) != openings {
+		return
+	}
+	a.block(ctx, userID)
+}
+
 func (a *Adapter) unblock(ctx context.Context, userID int64) {
+	a.blocksMu.Lock()
+	a.opened[userID]++
+	a.blocksMu.Unlock()
 	if a.blocked(ctx, userID) {
 		a.putState(ctx, blockedKey(userID), "")
 		a.setBlocked(userID, false)
