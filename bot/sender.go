@@ -188,14 +188,18 @@ func (s *Sender) deliver(ctx context.Context, poster Poster, o *consultation.Out
 		// has finished since) is done without a post.
 		err = poster.Post(ctx, o.ChatID, replies)
 	}
+	if err == nil {
+		// Posted: recorded even if the bot is stopping meanwhile, lest
+		// it be posted again at the next start.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return true, s.bot.svc.OutboxSent(rctx, o.ID, s.now())
+	}
 	if ctx.Err() != nil {
 		// Stopping: the item stays due, as it was.
 		return false, ctx.Err()
 	}
 	now := s.now()
-	if err == nil {
-		return true, s.bot.svc.OutboxSent(ctx, o.ID, now)
-	}
 	wait := backoff(o.Attempts + 1)
 	var ra RetryAfter
 	if errors.As(err, &ra) && ra.RetryAfter() > 0 {

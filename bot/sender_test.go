@@ -237,20 +237,25 @@ func TestSenderRestart(t *testing.T) {
 		// delivers reports whether the post during which the process
 		// stops reached the chat.
 		delivers bool
+		// succeeds reports whether that post says so.
+		succeeds bool
 		want     []string
 	}{
 		// Stopped before posting: every item is delivered once.
-		{"stopped", false, wantPosted},
+		{"stopped", false, false, wantPosted},
 		// Stopped after posting the second item (nimes's), before
 		// marking it sent: it is delivered again (at least once).
-		{"crashed", true, append(wantPosted[:len(wantPosted):len(wantPosted)], wantPosted[3])},
+		{"crashed", true, false, append(wantPosted[:len(wantPosted):len(wantPosted)], wantPosted[3])},
+		// Stopped as the post of the second item succeeded: it is
+		// recorded as sent, and delivered once.
+		{"stopped as a post succeeded", true, true, wantPosted},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newSenderFixture(t)
 			ctx, cancel := context.WithCancel(f.ctx)
-			first := &stoppingPoster{stopAt: 2, delivers: tc.delivers, cancel: cancel}
+			first := &stoppingPoster{stopAt: 2, delivers: tc.delivers, succeeds: tc.succeeds, cancel: cancel}
 			s := bot.NewSender(f.bot, map[consultation.Platform]bot.Poster{consultation.Console: first}, bot.SenderOptions{Now: f.clock.Now, Batch: 1})
-			if _, err := s.Flush(ctx); !errors.Is(err, context.Canceled) {
+			if _, err := s.Flush(ctx); !errors.Is(err, context.Canceled) && !tc.succeeds {
 				t.Fatalf("Flush = %v; want canceled", err)
 			}
 			if err := f.store.Close(); err != nil {
@@ -271,11 +276,13 @@ func TestSenderRestart(t *testing.T) {
 }
 
 // stoppingPoster stops the process (cancels its context) at its stopAt-th
-// post, after posting it when delivers is set.
+// post, after posting it when delivers is set, and reports that post a
+// success when succeeds is set.
 type stoppingPoster struct {
 	fakePoster
 	stopAt   int
 	delivers bool
+	succeeds bool
 	cancel   context.CancelFunc
 }
 
@@ -287,6 +294,9 @@ func (p *stoppingPoster) Post(ctx context.Context, chatID string, replies []bot.
 		p.fakePoster.Post(ctx, chatID, replies)
 	}
 	p.cancel()
+	if p.succeeds {
+		return nil
+	}
 	return ctx.Err()
 }
 
