@@ -236,3 +236,35 @@ func TestDueLateWithinGrace(t *testing.T) {
 		t.Errorf("announcements = %q; want one at exactly the grace period", got)
 	}
 }
+
+// TestClosingNoticeAfterDowntime has the bot down from before the first
+// reminder slot until within the second: the group still gets its
+// "closing soon" notice, once.
+func TestClosingNoticeAfterDowntime(t *testing.T) {
+	f := newDueFixture(t)
+	f.must(f.svc.GroupIdeas(f.ctx, f.alice, f.cid, []int{1}, "Covoiturage"))
+	f.must(f.svc.SetPhase(f.ctx, f.alice, f.cid, consultation.Evaluating, consultation.PhaseOptions{Deadline: f.clock.Now().Add(48 * time.Hour)}))
+	f.clock.Add(47 * time.Hour) // down across the 24 h slot, up within the 2 h one
+	closing := func() int {
+		if _, err := f.svc.DueReminders(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+		items, err := f.svc.DueOutbox(f.ctx, consultation.Console, f.clock.Now(), 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, o := range items {
+			if o.Kind == consultation.OutboxClosing {
+				n++
+			}
+		}
+		return n
+	}
+	if n := closing(); n != 1 {
+		t.Fatalf("%d closing notices after the downtime; want 1", n)
+	}
+	if n := closing(); n != 1 {
+		t.Errorf("%d closing notices once reminders ran again; want still 1", n)
+	}
+}

@@ -138,26 +138,20 @@ func nextMove(c *Consultation, now time.Time, skipSchedule bool) (p Phase, at ti
 }
 
 // reminderSlot returns the latest reminder slot of step st (an open
-// evaluation) that has come at now, and whether it is the first slot that
-// applies to the round; ok is false when none has come, when a slot fell
-// before the round opened, or when the deadline has passed.
-func reminderSlot(slots []time.Duration, st *Step, now time.Time) (slot time.Duration, first, ok bool) {
+// evaluation) that has come at now; ok is false when none has come, when a
+// slot fell before the round opened, or when the deadline has passed.
+func reminderSlot(slots []time.Duration, st *Step, now time.Time) (slot time.Duration, ok bool) {
 	d := st.Deadline
 	if d.IsZero() || !d.After(now) {
-		return 0, false, false
+		return 0, false
 	}
-	n := 0
 	for _, sl := range slots {
 		at := d.Add(-sl)
-		if !at.After(st.StartedAt) {
-			continue
-		}
-		n++
-		if !at.After(now) {
-			slot, first, ok = sl, n == 1, true
+		if at.After(st.StartedAt) && !at.After(now) {
+			slot, ok = sl, true
 		}
 	}
-	return slot, first, ok
+	return slot, ok
 }
 
 // slotName is a slot's dedupe key and payload: "24h", "2h", "90m".
@@ -190,7 +184,7 @@ func (s *Service) DueReminders(ctx context.Context) (added int, err error) {
 			return err
 		}
 		for _, c := range cs {
-			if _, _, ok := reminderSlot(s.reminders, c.Current(), now); ok {
+			if _, ok := reminderSlot(s.reminders, c.Current(), now); ok {
 				ids = append(ids, c.ID)
 			}
 		}
@@ -213,7 +207,7 @@ func remind(tx Tx, slots []time.Duration, id int64, now time.Time) (int, error) 
 	if c.Phase != Evaluating {
 		return 0, nil
 	}
-	slot, first, ok := reminderSlot(slots, c.Current(), now)
+	slot, ok := reminderSlot(slots, c.Current(), now)
 	if !ok {
 		return 0, nil
 	}
@@ -234,11 +228,11 @@ func remind(tx Tx, slots []time.Duration, id int64, now time.Time) (int, error) 
 			return 0, err
 		}
 		platforms = append(platforms, g.Platform)
-		if first {
-			if err := add(&OutboxItem{Platform: g.Platform, ChatID: g.ChatID, Kind: OutboxClosing,
-				Dedupe: round, Payload: fmt.Sprint(c.Round)}); err != nil {
-				return 0, err
-			}
+		// Once a round, at whichever slot the bot is up for: the key
+		// keeps it from being written twice.
+		if err := add(&OutboxItem{Platform: g.Platform, ChatID: g.ChatID, Kind: OutboxClosing,
+			Dedupe: round, Payload: fmt.Sprint(c.Round)}); err != nil {
+			return 0, err
 		}
 	}
 	p, err := participation(tx, c, true)
