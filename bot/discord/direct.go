@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"time"
 
 	"atelier/bot"
@@ -92,7 +93,7 @@ func (a *Adapter) Post(ctx context.Context, channelID string, replies []bot.Repl
 			err = a.send(ctx, channelID, r)
 		}
 		if err != nil {
-			return later(err)
+			return later(scrub(err))
 		}
 	}
 	return nil
@@ -113,6 +114,35 @@ func later(err error) error {
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) && rl.RateLimit != nil && rl.TooManyRequests != nil && rl.RetryAfter > 0 {
 		return retryLater{err: err, after: rl.RetryAfter}
+	}
+	return err
+}
+
+// tokenInURL matches the secret part of the URLs of interaction callbacks
+// and interaction webhooks (/interactions/<id>/<token>/…,
+// /webhooks/<application>/<token>…): discordgo's rate-limit errors and
+// net/http's errors quote them, and a token lets whoever holds it answer
+// in the bot's name for fifteen minutes.
+var tokenInURL = regexp.MustCompile(`(/(?:interactions|webhooks)/\d+/)[^/\s"?]+`)
+
+// scrubbed is an error whose message hides such tokens.
+type scrubbed struct {
+	err error
+	msg string
+}
+
+func (e scrubbed) Error() string { return e.msg }
+func (e scrubbed) Unwrap() error { return e.err }
+
+// scrub returns err with the tokens of the URLs it quotes hidden, for logs
+// and the outbox's stored errors; errors.Is and As still see through it.
+func scrub(err error) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	if clean := tokenInURL.ReplaceAllString(msg, "${1}…"); clean != msg {
+		return scrubbed{err: err, msg: clean}
 	}
 	return err
 }

@@ -171,7 +171,7 @@ func (a *Adapter) shutdown() {
 	a.closing = true
 	a.mu.Unlock()
 	if err := a.sess.Close(); err != nil {
-		a.log.Warn("close gateway", "error", err)
+		a.log.Warn("close gateway", "error", scrub(err))
 	}
 	a.wg.Wait()
 	a.mu.Lock()
@@ -219,7 +219,7 @@ func (a *Adapter) onReady(_ *discordgo.Session, r *discordgo.Ready) {
 		a.spawn(func(ctx context.Context) {
 			defer a.recoverEvent("register")
 			if err := a.register(ctx); err != nil {
-				a.log.Error("register commands", "error", err)
+				a.log.Error("register commands", "error", scrub(err))
 				a.mu.Lock()
 				a.commands = false // try again on the next Ready
 				a.mu.Unlock()

@@ -107,7 +107,7 @@ func (a *Adapter) logSend(in *discordgo.Interaction, what string, err error) {
 		a.log.Warn(what+": the interaction expired", "chat", in.ChannelID)
 		return
 	}
-	a.log.Error(what, "chat", in.ChannelID, "error", err)
+	a.log.Error(what, "chat", in.ChannelID, "error", scrub(err))
 }
 
 // event translates an interaction into a bot event. For /idea without text

@@ -87,7 +87,7 @@ func (a *Adapter) answer(ctx context.Context, in *discordgo.Interaction, replies
 	defer func() {
 		for _, r := range direct {
 			if err := a.sendDirect(ctx, r); err != nil {
-				a.log.Warn("send direct message", "user", r.UserID, "error", err)
+				a.log.Warn("send direct message", "user", r.UserID, "error", scrub(err))
 			}
 		}
 	}()
@@ -171,7 +171,7 @@ func (a *Adapter) answerLater(ctx context.Context, in *discordgo.Interaction, ms
 				return a.acks.InteractionResponseDelete(in, opts...)
 			})
 			if err != nil {
-				a.log.Warn("delete deferred response", "chat", in.ChannelID, "error", err)
+				a.log.Warn("delete deferred response", "chat", in.ChannelID, "error", scrub(err))
 			}
 			break
 		}
