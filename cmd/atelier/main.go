@@ -18,6 +18,9 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	// Time zones travel with the binary: a minimal image (scratch,
+	// distroless) has no zoneinfo, and groups keep Europe/Paris.
+	_ "time/tzdata"
 )
 
 func main() {
