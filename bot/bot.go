@@ -286,5 +286,10 @@ func (b *Bot) refuse(r *request, err error) []Reply {
 	if r.ev.Data != "" {
 		return []Reply{{To: Private, Toast: text}}
 	}
+	if r.ev.Ephemeral {
+		// A Discord command shows in its channel only with a public
+		// answer: a refusal keeps it to its author.
+		return []Reply{{To: Private, Text: Plain(text)}}
+	}
 	return []Reply{{To: Here, Text: Plain(text)}}
 }

@@ -47,6 +47,13 @@ func TestConsultation(t *testing.T) {
 
 	_, r = h.cmd(chanID, orgID, "en-US", "consultation", s("action", "new"), s("title", "Statutes reform"))
 	wantContains(t, "consultation new", r.Content, "Consultation #1", "Statutes reform", "created")
+	// A refused command stays with its author: a public answer would show
+	// the channel who used it.
+	_, r = h.cmd(chanID, aliceID, "en-US", "phase", s("phase", "collecting"))
+	wantContains(t, "member's /phase", r.Content, "for organisers")
+	if !r.Ephemeral() {
+		t.Errorf("a refusal of a command is public")
+	}
 	_, r = h.cmd(chanID, orgID, "en-US", "phase", s("phase", "collecting"))
 	wantContains(t, "phase", r.Content, "collecting")
 
