@@ -110,16 +110,32 @@ func (m *Main) Run(ctx context.Context, stdin io.Reader, stdout io.Writer) error
 	wg.Go(func() { m.runDue(ctx, m.DueTick) })
 	sender := bot.NewSender(m.Bot, posters, bot.SenderOptions{Now: m.Service.Now, Tick: m.SendTick, Log: m.Log})
 	wg.Go(func() { _ = sender.Run(ctx) })
+	err = runAll(ctx, m.Log, runners)
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// runAll runs the platforms until ctx ends or one of them stops: one that
+// fails (its gateway or webhook port lost) takes the others with it, so
+// that the process ends with its error and a supervisor starts it again,
+// rather than running on half deaf.
+func runAll(ctx context.Context, log *slog.Logger, runners []func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	errs := make(chan error, len(runners))
 	for _, r := range runners {
 		go func() { errs <- r(ctx) }()
 	}
 	var all error
 	for range runners {
-		all = errors.Join(all, <-errs)
+		err := <-errs
+		if err != nil && ctx.Err() == nil {
+			log.Error("platform stopped; stopping the others", "error", err)
+		}
+		cancel()
+		all = errors.Join(all, err)
 	}
-	cancel()
-	wg.Wait()
 	return all
 }
 
