@@ -98,7 +98,9 @@ func (b *Bot) nextDigest(r *request, spec string, loc *time.Location) string {
 // ParseDigestSpec reads a digest schedule: a standard five-field cron
 // spec or a descriptor such as @weekly, read in the group's time zone.
 // It refuses, as EINVALID, a spec that names a time zone itself (CRON_TZ=
-// or TZ=), an interval (@every), and one that never fires after now.
+// or TZ=), an interval (@every), one that never fires after now, and one
+// that fires more than once a day (a digest every hour would flood the
+// group).
 func ParseDigestSpec(spec string, now time.Time) (sched cron.Schedule, err error) {
 	spec = strings.TrimSpace(spec)
 	if strings.Contains(strings.ToUpper(spec), "TZ=") {
@@ -120,6 +122,20 @@ func ParseDigestSpec(spec string, now time.Time) (sched cron.Schedule, err error
 	}
 	if sched.Next(now).IsZero() {
 		return nil, bad
+	}
+	// Two firings closer than a day, over the next eight weeks. (A few
+	// hours less than a day: a daily time keeps its hour across the
+	// clocks' changes, which moves it by one.)
+	prev := sched.Next(now)
+	for range 60 {
+		next := sched.Next(prev)
+		if next.IsZero() || next.Sub(prev) > 56*24*time.Hour {
+			break
+		}
+		if next.Sub(prev) < 20*time.Hour {
+			return nil, consultation.Errorf(consultation.EINVALID, "schedule_too_often", "digest schedule %q fires more than once a day", spec)
+		}
+		prev = next
 	}
 	return sched, nil
 }
