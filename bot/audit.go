@@ -64,8 +64,9 @@ func auditDetail(l Lang, e *consultation.AuditEntry, loc *time.Location) string 
 
 // phaseDetail renders the details of a phase entry: a move ("from → to",
 // with a quorum, after "schedule: " or "deadline: " when the bot made it),
-// a deadline set ("deadline <time>") or a phase planned ("schedule <phase>
-// <open> → <close>").
+// a deadline set ("deadline <time>"), a phase planned ("schedule <phase>
+// <open> → <close>"), or a move the clock could not make ("lapsed deadline
+// <phase>", "lapsed schedule <phase>").
 func phaseDetail(l Lang, d string, loc *time.Location) string {
 	why := ""
 	if w, rest, ok := strings.Cut(d, ": "); ok && (w == "schedule" || w == "deadline") {
@@ -81,6 +82,8 @@ func phaseDetail(l Lang, d string, loc *time.Location) string {
 	}
 	out := ""
 	switch {
+	case why == "" && len(f) == 3 && f[0] == "lapsed" && (f[1] == "deadline" || f[1] == "schedule"):
+		return l.T("audit.lapsed_"+f[1], phaseName(l, f[2]))
 	case why == "" && len(f) == 2 && f[0] == "deadline":
 		if t, ok := when(f[1]); ok {
 			return l.T("audit.deadline", t)

@@ -76,6 +76,10 @@ func TestAuditDetail(t *testing.T) {
 		{consultation.ActPhase, "deadline 2026-12-03T17:00:00Z", "échéance : 03/12/2026 18:00", "deadline: 2026-12-03 18:00"},
 		{consultation.ActPhase, "schedule evaluating 2026-12-01T08:00:00Z → 2026-12-03T17:00:00Z",
 			"évaluation prévue du 01/12/2026 09:00 au 03/12/2026 18:00", "evaluation planned from 2026-12-01 09:00 to 2026-12-03 18:00"},
+		{consultation.ActPhase, "lapsed deadline evaluating", "échéance passée sans proposition : « évaluation » attend un·e organisateur·rice",
+			"deadline passed with no proposal: “evaluation” waits for an organiser"},
+		{consultation.ActPhase, "lapsed schedule evaluating", "ouverture prévue passée sans proposition : « évaluation » attend un·e organisateur·rice",
+			"planned start passed with no proposal: “evaluation” waits for an organiser"},
 		{consultation.ActGroup, "P1 ← #1 #2", "P1 ← #1 #2", "P1 ← #1 #2"},
 		{consultation.ActPhase, "something new", "something new", "something new"},
 	} {

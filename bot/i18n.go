@@ -345,6 +345,8 @@ var catalog = map[string][2]string{
 	"audit.quorum":                   {"quorum %s", "quorum %s"},
 	"audit.by_schedule":              {"selon le calendrier : %s", "as scheduled: %s"},
 	"audit.by_deadline":              {"à l'échéance : %s", "at the deadline: %s"},
+	"audit.lapsed_deadline":          {"échéance passée sans proposition : « %s » attend un·e organisateur·rice", "deadline passed with no proposal: “%s” waits for an organiser"},
+	"audit.lapsed_schedule":          {"ouverture prévue passée sans proposition : « %s » attend un·e organisateur·rice", "planned start passed with no proposal: “%s” waits for an organiser"},
 	"vote.recorded":                  {"🗳 Vote enregistré : %s. Vous pouvez le changer jusqu'à la clôture.", "🗳 Vote recorded: %s. You can change it until the vote closes."},
 	"choice.yes":                     {"oui", "yes"},
 	"choice.no":                      {"non", "no"},

@@ -128,19 +128,27 @@ func TestDueRunsConsultationByDeadlines(t *testing.T) {
 		t.Errorf("last audit entries = %+v, %v; want the system's deadline move", log, err)
 	}
 
-	// Grouping with no proposal waits for an organiser, recording nothing.
+	// Grouping with no proposal at its deadline: the deadline lapses,
+	// recorded, and an organiser moves on by hand (the first proposal
+	// does not open the evaluation on its own).
 	f.must(f.svc.SetDeadline(f.ctx, f.alice, f.cid, f.clock.Now().Add(time.Hour)))
 	f.clock.Add(time.Hour)
-	f.due(0, consultation.Grouping)
+	c = f.due(0, consultation.Grouping)
+	if !c.Current().Deadline.IsZero() {
+		t.Errorf("grouping deadline = %v; want it lapsed", c.Current().Deadline)
+	}
 	f.due(0, consultation.Grouping)
 	if got := f.outbox(); len(got) != 0 {
 		t.Errorf("announcements = %q; want none", got)
 	}
-	if log, _ := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1); len(log) != 1 || log[0].ActorID == 0 {
-		t.Errorf("last audit entries = %+v; want the organiser's deadline, nothing from the system", log)
+	if log, _ := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1); len(log) != 1 || log[0].ActorID != 0 || log[0].Detail != "lapsed deadline evaluating" {
+		t.Errorf("last audit entries = %+v; want the system's record of the lapsed deadline", log)
 	}
 	f.must(f.svc.GroupIdeas(f.ctx, f.alice, f.cid, []int{1}, "Covoiturage"))
-	c = f.due(1, consultation.Evaluating)
+	f.clock.Add(time.Minute)
+	f.due(0, consultation.Grouping)
+	f.must(f.svc.SetPhase(f.ctx, f.alice, f.cid, consultation.Evaluating, consultation.PhaseOptions{}))
+	c = f.due(0, consultation.Evaluating)
 	if c.Round != 1 {
 		t.Errorf("round = %d; want 1", c.Round)
 	}
@@ -160,8 +168,10 @@ func TestDueRunsConsultationByDeadlines(t *testing.T) {
 	if st := c.Step(consultation.Evaluating); !st.EndedAt.Equal(f.clock.Now()) {
 		t.Errorf("evaluating step = %+v; want ended now", st)
 	}
-	if got := f.outbox(); len(got) != 2 || got[0] != "evaluating" || got[1] != "results" {
-		t.Errorf("announcements = %q; want [evaluating results]", got)
+	// The evaluation was opened by hand (the chat layer announces that);
+	// the clock closed it.
+	if got := f.outbox(); len(got) != 1 || got[0] != "results" {
+		t.Errorf("announcements = %q; want [results]", got)
 	}
 	// Results wait for an organiser, even with a deadline.
 	f.must(f.svc.SetDeadline(f.ctx, f.alice, f.cid, f.clock.Now().Add(time.Hour)))
@@ -267,4 +277,25 @@ func TestClosingNoticeAfterDowntime(t *testing.T) {
 	if n := closing(); n != 1 {
 		t.Errorf("%d closing notices once reminders ran again; want still 1", n)
 	}
+}
+
+// TestPlannedOpeningLapsesWithoutProposals plans the evaluation to open
+// while there is still no proposal: at its time the planned opening
+// lapses, recorded, and the first proposal made afterwards does not open
+// the evaluation on its own.
+func TestPlannedOpeningLapsesWithoutProposals(t *testing.T) {
+	f := newDueFixture(t)
+	open := f.clock.Now().Add(2 * time.Hour) // before collecting's deadline
+	f.must(f.svc.SchedulePoll(f.ctx, f.alice, f.cid, open, open.Add(48*time.Hour)))
+	f.clock.Add(2 * time.Hour)
+	c := f.due(0, consultation.Collecting)
+	if st := c.Step(consultation.Evaluating); !st.PlannedStart.IsZero() || !st.Deadline.IsZero() {
+		t.Errorf("evaluation step = %+v; want its plan lapsed", st)
+	}
+	if log, _ := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1); len(log) != 1 || log[0].ActorID != 0 || log[0].Detail != "lapsed schedule evaluating" {
+		t.Errorf("last audit entries = %+v; want the system's record of the lapsed plan", log)
+	}
+	f.must(f.svc.GroupIdeas(f.ctx, f.alice, f.cid, []int{1}, "Covoiturage"))
+	f.clock.Add(time.Minute)
+	f.due(0, consultation.Collecting)
 }

@@ -144,15 +144,25 @@ func (s *Service) applyDeadlines(tx Tx, id int64, now time.Time, n *int) error {
 		// A planned adoption vote keeps the quorum set when it was planned.
 		err := s.setPhase(tx, 0, c, next, PhaseOptions{Quorum: c.Quorum}, why)
 		if k := ErrorKey(err); k == "no_proposals" || k == "no_evaluation" {
-			// setPhase refuses before writing anything. A scheduled
-			// opening waits for a proposal (or, in a database from
-			// before evaluations were required, cannot come); the
-			// phase's own deadline still applies meanwhile.
+			// setPhase refuses before writing anything. The clock cannot
+			// make this move (no proposal yet; or, in a database from
+			// before evaluations were required, no evaluation): its
+			// time lapses, recorded, and an organiser moves on by hand
+			// when ready, rather than the first proposal, made while
+			// grouping, opening the evaluation on its own a minute later.
 			if why == "schedule" {
-				skipSchedule = true
-				continue
+				st := c.Step(next)
+				st.PlannedStart, st.Deadline = time.Time{}, time.Time{}
+			} else {
+				c.Current().Deadline = time.Time{}
 			}
-			return nil
+			if err := tx.UpdateConsultation(c); err != nil {
+				return err
+			}
+			if err := tx.AppendAudit(&AuditEntry{At: now, Action: ActPhase, ConsultationID: c.ID, Detail: "lapsed " + why + " " + string(next)}); err != nil {
+				return err
+			}
+			continue // what is left of the calendar may still apply
 		}
 		if err != nil {
 			return err
