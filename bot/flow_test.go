@@ -274,3 +274,26 @@ func TestMoveChatAfterNewChatSpoke(t *testing.T) {
 		t.Errorf("a refused move changed the chat: %q", got)
 	}
 }
+
+// TestClosingNoticeNotAfterClose checks that a "closing soon" notice still
+// waiting when the evaluation closes says nothing.
+func TestClosingNoticeNotAfterClose(t *testing.T) {
+	h := newHarness(t, "fr")
+	h.setup()
+	h.say("alice", "", "/poll open")
+	ctx := context.Background()
+	render := func() []bot.Reply {
+		out, err := h.bot.Render(ctx, consultation.Console, "main", consultation.OutboxClosing, 1, "1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if len(render()) != 1 {
+		t.Fatal("no closing notice while the evaluation is open")
+	}
+	h.say("alice", "", "/poll close")
+	if out := render(); len(out) != 0 {
+		t.Errorf("closing notice after the close: %+v", out)
+	}
+}

@@ -141,7 +141,9 @@ func (b *Bot) renderReminder(ctx context.Context, p consultation.Platform, userI
 		Buttons: [][]Button{{{Label: l.T("button.rate"), Data: ballotData(c.ID)}}}}}, nil
 }
 
-// renderClosing renders the "closing soon" announcement for a group.
+// renderClosing renders the "closing soon" announcement for a group, or
+// nothing once the evaluation has closed (a notice held back by the
+// group's pace or an outage would come too late).
 func (b *Bot) renderClosing(ctx context.Context, p consultation.Platform, chatID string, consultationID int64) ([]Reply, error) {
 	g, err := b.svc.GroupByChat(ctx, p, chatID)
 	if err != nil {
@@ -150,6 +152,9 @@ func (b *Bot) renderClosing(ctx context.Context, p consultation.Platform, chatID
 	c, err := b.svc.Consultation(ctx, consultationID)
 	if err != nil {
 		return nil, fmt.Errorf("render closing: %w", err)
+	}
+	if c.Phase != consultation.Evaluating {
+		return nil, nil
 	}
 	l := ParseLang(g.Locale, b.cfg.Locale)
 	var t Text
