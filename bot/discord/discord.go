@@ -48,6 +48,9 @@ type Config struct {
 const (
 	defaultAckAfter     = 2 * time.Second
 	defaultEventTimeout = 15 * time.Second
+	// answerTime bounds the sending of an interaction's answer, after its
+	// handling.
+	answerTime = 10 * time.Second
 	// maxInFlight bounds the interactions handled at once; further ones
 	// wait on the gateway goroutine, which slows intake rather than memory.
 	maxInFlight = 64

@@ -90,7 +90,11 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction) {
 	if out.failed {
 		out.replies = []bot.Reply{{To: bot.Private, Text: bot.Plain(langOf(in).T("internal"))}}
 	}
-	if err := a.answer(ctx, in, out.replies, deferred); err != nil {
+	// The answer gets time of its own: handling may have used up ctx's,
+	// and an apology that cannot be sent leaves the member "thinking".
+	actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), answerTime)
+	defer cancel()
+	if err := a.answer(actx, in, out.replies, deferred); err != nil {
 		a.logSend(in, "answer", err)
 	}
 }

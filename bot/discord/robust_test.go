@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"atelier/bot"
 	"atelier/bot/discord"
@@ -226,5 +227,29 @@ func TestRestart(t *testing.T) {
 	wantContains(t, "ideas after restart", r.Content, "#1")
 	if strings.Contains(h2.logs.String(), "level=ERROR") {
 		t.Errorf("errors logged:\n%s", h2.logs)
+	}
+}
+
+// TestAnswerAfterHandlingTimedOut has the handling of a command outlast
+// its time: the member still gets an answer (an apology), sent with time
+// of its own.
+func TestAnswerAfterHandlingTimedOut(t *testing.T) {
+	t.Parallel()
+	const timeout = 30 * time.Millisecond
+	h := mustStart(t, options{
+		cfg: func(c *discord.Config) { c.AckAfter, c.EventTimeout = -1, timeout },
+		// Handling starts once its time is up (the only way, without a
+		// clock to inject into the context, to have it run out).
+		hook: func(bot.Event) { time.Sleep(2 * timeout) },
+	})
+	in, r := h.cmd(chanID, aliceID, "en-US", "help")
+	if r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Fatalf("response type %d; want deferred", r.Type)
+	}
+	if err := h.srv.WaitFor(testContext(t), func() bool {
+		m, ok := h.srv.OriginalMessage(in.ID)
+		return ok && strings.Contains(m.Content, "Sorry")
+	}); err != nil {
+		t.Fatalf("no answer once the handling timed out: %v\nlogs:\n%s", err, h.logs)
 	}
 }
