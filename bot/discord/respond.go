@@ -40,8 +40,11 @@ func (a *Adapter) call(ctx context.Context, fn func(opts ...discordgo.RequestOpt
 	})
 }
 
-// ack sends the interaction response.
+// ack sends the interaction response. A retry that Discord refuses as
+// already acknowledged means an earlier attempt went through though its
+// answer was lost (a server error after the fact): the response stands.
 func (a *Adapter) ack(ctx context.Context, in *discordgo.Interaction, resp *discordgo.InteractionResponse) error {
+	tried := false
 	return a.call(ctx, func(opts ...discordgo.RequestOption) error {
 		// Each attempt needs fresh file readers.
 		if resp.Data != nil && len(resp.Data.Files) > 0 {
@@ -53,7 +56,12 @@ func (a *Adapter) ack(ctx context.Context, in *discordgo.Interaction, resp *disc
 				}
 			}
 		}
-		return a.acks.InteractionRespond(in, resp, opts...)
+		err := a.acks.InteractionRespond(in, resp, opts...)
+		if tried && alreadyAcked(err) {
+			return nil
+		}
+		tried = true
+		return err
 	})
 }
 

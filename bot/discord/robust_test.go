@@ -253,3 +253,30 @@ func TestAnswerAfterHandlingTimedOut(t *testing.T) {
 		t.Fatalf("no answer once the handling timed out: %v\nlogs:\n%s", err, h.logs)
 	}
 }
+
+// TestAnswerLostAfterItWentThrough has Discord carry out an interaction's
+// response but answer it with a server error: the retry, refused as
+// already acknowledged, counts as done, and the answer's other message
+// (here the organiser's private list of who has not finished) follows.
+func TestAnswerLostAfterItWentThrough(t *testing.T) {
+	t.Parallel()
+	h := mustStart(t, options{})
+	s, u := discordtest.StringOption, discordtest.UserOption
+	for _, id := range []string{adminID, orgID, aliceID} {
+		h.cmd(chanID, id, "fr", "help")
+	}
+	h.cmd(chanID, adminID, "fr", "role", u("user", orgID), s("role", "organiser"))
+	h.cmd(chanID, orgID, "fr", "verify", u("user", aliceID))
+	h.cmd(chanID, orgID, "fr", "consultation", s("action", "new"), s("title", "Statuts"))
+	h.cmd(chanID, orgID, "fr", "phase", s("phase", "collecting"))
+	h.cmd(chanID, aliceID, "fr", "idea", s("text", "Une idée à évaluer"))
+	h.cmd(chanID, orgID, "fr", "group", s("ideas", "1"), s("title", "Première"))
+	h.cmd(chanID, orgID, "fr", "poll", s("action", "open"))
+	h.srv.LoseAnswerOfNext("/callback", 1, http.StatusInternalServerError)
+	in, r := h.cmd(chanID, orgID, "fr", "poll")
+	wantContains(t, "poll status", r.Content, "Statuts")
+	fu := h.followups(in.ID, 1)
+	if !fu[0].Ephemeral() || !strings.Contains(fu[0].Content, "Alice") {
+		t.Errorf("followup = %+v; want the private list naming Alice", fu[0])
+	}
+}

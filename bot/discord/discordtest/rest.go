@@ -8,6 +8,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strconv"
 	"strings"
@@ -53,6 +54,7 @@ type failure struct {
 	status     int
 	retryAfter float64
 	global     bool
+	after      bool // the call is carried out, and its answer lost
 }
 
 // FailNext makes the next n REST calls whose route ("METHOD /path" without
@@ -65,6 +67,15 @@ func (s *Server) FailNext(route string, n, status int, retryAfter float64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.failures = append(s.failures, &failure{route: route, left: n, status: status, retryAfter: retryAfter})
+}
+
+// LoseAnswerOfNext makes the next n REST calls whose route contains route
+// carried out, but answered with status (a 5xx whose call went through, as
+// when Discord's edge times out after its backend has acted).
+func (s *Server) LoseAnswerOfNext(route string, n, status int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failures = append(s.failures, &failure{route: route, left: n, status: status, after: true})
 }
 
 // CloseDirectMessages makes userID refuse direct messages from the bot, as
@@ -93,7 +104,22 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	for i, f := range s.failures {
-		if f.left > 0 && strings.Contains(route, f.route) {
+		if f.after && f.left > 0 && strings.Contains(route, f.route) {
+			f.left--
+			if f.left == 0 {
+				s.failures = append(s.failures[:i:i], s.failures[i+1:]...)
+			}
+			s.mu.Unlock()
+			s.route(httptest.NewRecorder(), r, path) // carried out; its answer lost
+			s.mu.Lock()
+			req.Status, req.Handled = f.status, true
+			s.requests = append(s.requests, req)
+			s.touchLocked()
+			s.mu.Unlock()
+			writeFailure(w, f)
+			return
+		}
+		if !f.after && f.left > 0 && strings.Contains(route, f.route) {
 			f.left--
 			if f.left == 0 {
 				s.failures = append(s.failures[:i:i], s.failures[i+1:]...)
