@@ -42,6 +42,9 @@ type Config struct {
 	// EventTimeout bounds the handling of one interaction (15 s by
 	// default; an interaction token lives 15 minutes).
 	EventTimeout time.Duration
+	// Clock, if not nil, tells the time an interaction arrives and how
+	// long it waited (tests); time.Now otherwise.
+	Clock func() time.Time
 }
 
 // Defaults.
@@ -98,6 +101,9 @@ func New(ctx context.Context, cfg Config, b *bot.Bot, log *slog.Logger) (*Adapte
 	}
 	if cfg.AckAfter == 0 {
 		cfg.AckAfter = defaultAckAfter
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
 	}
 	if cfg.EventTimeout <= 0 {
 		cfg.EventTimeout = defaultEventTimeout
@@ -266,10 +272,12 @@ func (a *Adapter) onInteraction(_ *discordgo.Session, ic *discordgo.InteractionC
 		// has been handled.
 		return
 	}
+	// Discord's three seconds run from now, not from when a slot frees.
+	arrived := a.cfg.Clock()
 	a.spawn(func(base context.Context) {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(base), a.cfg.EventTimeout)
 		defer cancel()
-		a.serve(ctx, in)
+		a.serve(ctx, in, arrived)
 	})
 }
 

@@ -69,6 +69,7 @@ type options struct {
 	store *storage.Store
 	hook  func(bot.Event)
 	cfg   func(*discord.Config)
+	slots int // interactions handled at once, when not the default
 }
 
 // mustStart runs an adapter until the test ends (or h.stop is called).
@@ -110,6 +111,9 @@ func mustStart(tb testing.TB, o options) *harness {
 	h.a = a
 	if o.hook != nil {
 		discord.SetHook(a, o.hook)
+	}
+	if o.slots > 0 {
+		discord.SetSlots(a, o.slots)
 	}
 	writes := h.srv.CommandWrites(guildID)
 	done := make(chan error, 1)

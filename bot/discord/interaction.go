@@ -29,11 +29,12 @@ type outcome struct {
 	failed  bool // a panic: apologise
 }
 
-// serve handles one interaction: it translates it, lets the bot handle it
-// and answers. Replies computed within AckAfter go out as the interaction
-// response itself; slower handling is deferred first (type 5, or 6 for a
-// button) and answered with edits and followups.
-func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction) {
+// serve handles one interaction that arrived at arrived: it translates it,
+// lets the bot handle it and answers. Replies computed within AckAfter of
+// its arrival go out as the interaction response itself; slower handling,
+// or an interaction that waited for a free slot, is deferred first (type
+// 5, or 6 for a button) and answered with edits and followups.
+func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction, arrived time.Time) {
 	defer func() {
 		if v := recover(); v != nil {
 			a.log.Error("panic answering interaction", "chat", in.ChannelID, "error", fmt.Errorf("panic: %v", v))
@@ -71,9 +72,10 @@ func (a *Adapter) serve(ctx context.Context, in *discordgo.Interaction) {
 	}()
 
 	var out outcome
-	deferred := a.cfg.AckAfter < 0
+	left := a.cfg.AckAfter - a.cfg.Clock().Sub(arrived)
+	deferred := a.cfg.AckAfter < 0 || left <= 0
 	if !deferred {
-		t := time.NewTimer(a.cfg.AckAfter)
+		t := time.NewTimer(left)
 		select {
 		case out = <-done:
 			t.Stop()

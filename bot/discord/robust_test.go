@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -278,5 +279,68 @@ func TestAnswerLostAfterItWentThrough(t *testing.T) {
 	fu := h.followups(in.ID, 1)
 	if !fu[0].Ephemeral() || !strings.Contains(fu[0].Content, "Alice") {
 		t.Errorf("followup = %+v; want the private list naming Alice", fu[0])
+	}
+}
+
+// TestWaitForSlotCountsAgainstAck has an interaction wait for a free slot
+// past the time the adapter allows before deferring: it is deferred at
+// once when it gets one, Discord's three seconds running from its
+// arrival.
+func TestWaitForSlotCountsAgainstAck(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now, reads := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC), 0
+	// Alice's command reads the clock twice (its arrival, its start);
+	// bob's arrival is the third read.
+	second, third := make(chan struct{}), make(chan struct{})
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		switch reads++; reads {
+		case 2:
+			close(second)
+		case 3:
+			close(third)
+		}
+		return now
+	}
+	started, release := make(chan struct{}), make(chan struct{})
+	var once, freed sync.Once
+	free := func() { freed.Do(func() { close(release) }) }
+	t.Cleanup(free) // never leave alice's handling blocked
+	h := mustStart(t, options{
+		slots: 1,
+		cfg:   func(c *discord.Config) { c.Clock = clock },
+		hook: func(ev bot.Event) {
+			if ev.From.ID == aliceID {
+				once.Do(func() { close(started) })
+				<-release
+			}
+		},
+	})
+	ctx := testContext(t)
+	first := h.srv.SlashCommand(guildID, chanID, aliceID, "fr", "help")
+	for _, ch := range []chan struct{}{started, second} {
+		select {
+		case <-ch: // alice's command holds the only slot
+		case <-ctx.Done():
+			t.Fatal("alice's command never started")
+		}
+	}
+	last := h.srv.SlashCommand(guildID, chanID, bobID, "en-US", "help")
+	select {
+	case <-third:
+	case <-ctx.Done():
+		t.Fatal("bob's command never arrived")
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute) // past AckAfter (a minute) while bob waits
+	mu.Unlock()
+	free()
+	if r := h.wait(first); r.Type != discordgo.InteractionResponseChannelMessageWithSource {
+		t.Errorf("alice's answer: type %d; want a direct answer", r.Type)
+	}
+	if r := h.wait(last); r.Type != discordgo.InteractionResponseDeferredChannelMessageWithSource {
+		t.Errorf("bob's answer after waiting for a slot: type %d; want deferred", r.Type)
 	}
 }
