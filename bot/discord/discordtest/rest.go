@@ -104,33 +104,24 @@ func (s *Server) serveREST(w http.ResponseWriter, r *http.Request) {
 
 	s.mu.Lock()
 	for i, f := range s.failures {
-		if f.after && f.left > 0 && strings.Contains(route, f.route) {
-			f.left--
-			if f.left == 0 {
-				s.failures = append(s.failures[:i:i], s.failures[i+1:]...)
-			}
+		if f.left == 0 || !strings.Contains(route, f.route) {
+			continue
+		}
+		f.left--
+		if f.left == 0 {
+			s.failures = append(s.failures[:i:i], s.failures[i+1:]...)
+		}
+		if f.after {
 			s.mu.Unlock()
 			s.route(httptest.NewRecorder(), r, path) // carried out; its answer lost
 			s.mu.Lock()
-			req.Status, req.Handled = f.status, true
-			s.requests = append(s.requests, req)
-			s.touchLocked()
-			s.mu.Unlock()
-			writeFailure(w, f)
-			return
 		}
-		if !f.after && f.left > 0 && strings.Contains(route, f.route) {
-			f.left--
-			if f.left == 0 {
-				s.failures = append(s.failures[:i:i], s.failures[i+1:]...)
-			}
-			req.Status, req.Handled = f.status, true
-			s.requests = append(s.requests, req)
-			s.touchLocked()
-			s.mu.Unlock()
-			writeFailure(w, f)
-			return
-		}
+		req.Status, req.Handled = f.status, true
+		s.requests = append(s.requests, req)
+		s.touchLocked()
+		s.mu.Unlock()
+		writeFailure(w, f)
+		return
 	}
 	s.mu.Unlock()
 
