@@ -209,6 +209,18 @@ func (e *env) handled(u telegramtest.Update) {
 	}
 }
 
+// botTexts returns the texts of the messages the bot sent in chat, from
+// its from-th message on.
+func (e *env) botTexts(chat int64, from int) []string {
+	var out []string
+	for _, m := range e.srv.Messages(chat)[from:] {
+		if m.From.ID == e.srv.Bot().ID {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
 // say sends text in chat as from, waits until it is handled and returns
 // the messages the bot sent meanwhile.
 func (e *env) say(chat telegramtest.Chat, from telegramtest.User, text string) []telegramtest.Message {

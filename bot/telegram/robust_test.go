@@ -177,16 +177,15 @@ func TestPacedGroupHoldsBackOnlyItself(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%d messages in the group after release; want %d: %v", len(e.srv.Messages(group.ID)), want, err)
 	}
-	// The replies came in the order of the commands.
-	var replies []string
-	for _, m := range e.srv.Messages(group.ID)[before:] {
-		if m.From.ID == e.srv.Bot().ID {
-			replies = append(replies, m.Text)
-		}
-	}
+	wantAnswersInOrder(t, e.botTexts(group.ID, before))
+}
+
+// wantAnswersInOrder checks that reply i answers /inconnue<i>.
+func wantAnswersInOrder(t *testing.T, replies []string) {
+	t.Helper()
 	for i, r := range replies {
 		if !strings.Contains(r, "/inconnue"+strconv.Itoa(i)+".") {
-			t.Fatalf("reply %d = %q; want the answer to /inconnue%d", i, r, i)
+			t.Errorf("reply %d = %q; want the answer to /inconnue%d", i, r, i)
 		}
 	}
 }
@@ -204,16 +203,7 @@ func TestChatTooFarBehindDropsReplies(t *testing.T) {
 	held, release := e.clock.hold()
 	defer release()
 	before := len(e.srv.Messages(group.ID))
-	bot := e.srv.Bot().ID
-	replies := func() []string {
-		var out []string
-		for _, m := range e.srv.Messages(group.ID)[before:] {
-			if m.From.ID == bot {
-				out = append(out, m.Text)
-			}
-		}
-		return out
-	}
+	replies := func() []string { return e.botTexts(group.ID, before) }
 	// Commands until a reply has to wait for the group's turn (the pace
 	// allows a burst first).
 	n := 0
@@ -260,11 +250,7 @@ func TestChatTooFarBehindDropsReplies(t *testing.T) {
 	if len(got) != want {
 		t.Fatalf("%d replies; want %d (two dropped)", len(got), want)
 	}
-	for i, r := range got {
-		if !strings.Contains(r, "/inconnue"+strconv.Itoa(i)+".") {
-			t.Errorf("reply %d = %q; want the answer to /inconnue%d", i, r, i)
-		}
-	}
+	wantAnswersInOrder(t, got)
 }
 
 func TestForgedButtonsRefused(t *testing.T) {
