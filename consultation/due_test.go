@@ -85,6 +85,18 @@ func (f *dueFixture) due(applied int, phase consultation.Phase) *consultation.Co
 	return c
 }
 
+// lapsed checks that the system recorded detail last, then that a first
+// proposal does not move the consultation on from phase by itself.
+func (f *dueFixture) lapsed(detail string, phase consultation.Phase) {
+	f.t.Helper()
+	if log, _ := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1); len(log) != 1 || log[0].ActorID != 0 || log[0].Detail != detail {
+		f.t.Errorf("last audit entries = %+v; want the system's %q", log, detail)
+	}
+	f.must(f.svc.GroupIdeas(f.ctx, f.alice, f.cid, []int{1}, "Covoiturage"))
+	f.clock.Add(time.Minute)
+	f.due(0, phase)
+}
+
 // outbox returns the payloads of the unsent console announcements due now.
 func (f *dueFixture) outbox() []string {
 	f.t.Helper()
@@ -141,12 +153,7 @@ func TestDueRunsConsultationByDeadlines(t *testing.T) {
 	if got := f.outbox(); len(got) != 0 {
 		t.Errorf("announcements = %q; want none", got)
 	}
-	if log, _ := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1); len(log) != 1 || log[0].ActorID != 0 || log[0].Detail != "lapsed deadline evaluating" {
-		t.Errorf("last audit entries = %+v; want the system's record of the lapsed deadline", log)
-	}
-	f.must(f.svc.GroupIdeas(f.ctx, f.alice, f.cid, []int{1}, "Covoiturage"))
-	f.clock.Add(time.Minute)
-	f.due(0, consultation.Grouping)
+	f.lapsed("lapsed deadline evaluating", consultation.Grouping)
 	f.must(f.svc.SetPhase(f.ctx, f.alice, f.cid, consultation.Evaluating, consultation.PhaseOptions{}))
 	c = f.due(0, consultation.Evaluating)
 	if c.Round != 1 {
@@ -292,10 +299,5 @@ func TestPlannedOpeningLapsesWithoutProposals(t *testing.T) {
 	if st := c.Step(consultation.Evaluating); !st.PlannedStart.IsZero() || !st.Deadline.IsZero() {
 		t.Errorf("evaluation step = %+v; want its plan lapsed", st)
 	}
-	if log, _ := f.svc.AuditLog(f.ctx, f.alice, f.cid, 1); len(log) != 1 || log[0].ActorID != 0 || log[0].Detail != "lapsed schedule evaluating" {
-		t.Errorf("last audit entries = %+v; want the system's record of the lapsed plan", log)
-	}
-	f.must(f.svc.GroupIdeas(f.ctx, f.alice, f.cid, []int{1}, "Covoiturage"))
-	f.clock.Add(time.Minute)
-	f.due(0, consultation.Collecting)
+	f.lapsed("lapsed schedule evaluating", consultation.Collecting)
 }
