@@ -14,12 +14,7 @@ import (
 // here. A detail of a shape not known here shows as recorded.
 
 // auditAction names an action in l.
-func auditAction(l Lang, action string) string {
-	if _, ok := catalog["action."+action]; ok {
-		return l.T("action." + action)
-	}
-	return action
-}
+func auditAction(l Lang, action string) string { return l.named("action."+action, action) }
 
 // auditDetail renders an entry's detail in l, times in loc.
 func auditDetail(l Lang, e *consultation.AuditEntry, loc *time.Location) string {
@@ -115,17 +110,7 @@ func phaseDetail(l Lang, d string, loc *time.Location) string {
 }
 
 // phaseName names a phase recorded by its identifier.
-func phaseName(l Lang, id string) string {
-	if _, ok := catalog["phase."+id+".name"]; ok {
-		return l.Phase(consultation.Phase(id))
-	}
-	return id
-}
+func phaseName(l Lang, id string) string { return l.named("phase."+id+".name", id) }
 
 // roleName names a role recorded by its identifier.
-func roleName(l Lang, id string) string {
-	if _, ok := catalog["role."+id]; ok {
-		return l.Role(consultation.Role(id))
-	}
-	return id
-}
+func roleName(l Lang, id string) string { return l.named("role."+id, id) }

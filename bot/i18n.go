@@ -44,6 +44,15 @@ func langCode(code string) string {
 	return ""
 }
 
+// named returns key's message in l, or id when the catalog has none (a
+// recorded identifier it does not name).
+func (l Lang) named(key, id string) string {
+	if _, ok := catalog[key]; ok {
+		return l.T(key)
+	}
+	return id
+}
+
 // T returns the message key in l, formatted with args. A key missing from
 // the catalog is a bug that tests catch; it shows as the key itself.
 func (l Lang) T(key string, args ...any) string {
