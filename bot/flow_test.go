@@ -223,8 +223,7 @@ func TestUnscoredProposalShowsDashes(t *testing.T) {
 			Outcomes []map[string]any `json:"outcomes"`
 		} `json:"results"`
 	}
-	for _, r := range h.bot.Handle(context.Background(), bot.Event{Platform: consultation.Console, From: bot.User{ID: "alice", Username: "alice", Name: "alice"},
-		Chat: bot.Chat{ID: "main", Title: "main"}, Text: "/exporter"}) {
+	for _, r := range h.handle("alice", "", bot.Event{Text: "/exporter"}) {
 		for _, f := range r.Files {
 			if strings.HasSuffix(f.Name, ".json") {
 				if err := json.Unmarshal(f.Data, &doc); err != nil {

@@ -88,6 +88,20 @@ func (h *harness) press(user, chat, data string) string {
 }
 
 func (h *harness) send(user, chat string, ev bot.Event) string {
+	var out []string
+	for _, r := range h.handle(user, chat, ev) {
+		out = append(out, r.Text.String()+r.Toast)
+		if len(r.Buttons) > 0 {
+			h.last[user] = r.Buttons
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// handle sends ev from user in chat, as say does, and returns the
+// replies themselves.
+func (h *harness) handle(user, chat string, ev bot.Event) []bot.Reply {
+	h.t.Helper()
 	ev.Platform = consultation.Console
 	ev.From = bot.User{ID: user, Username: user, Name: user}
 	ev.Chat = bot.Chat{ID: "main", Title: "main"}
@@ -96,14 +110,7 @@ func (h *harness) send(user, chat string, ev bot.Event) string {
 	} else if chat != "" {
 		ev.Chat = bot.Chat{ID: chat, Title: chat}
 	}
-	var out []string
-	for _, r := range h.bot.Handle(context.Background(), ev) {
-		out = append(out, r.Text.String()+r.Toast)
-		if len(r.Buttons) > 0 {
-			h.last[user] = r.Buttons
-		}
-	}
-	return strings.Join(out, "\n")
+	return h.bot.Handle(context.Background(), ev)
 }
 
 // setup brings a consultation to evaluation: admin, organiser alice,

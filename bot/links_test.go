@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"atelier/bot"
-	"atelier/consultation"
 )
 
 // TestDeepLinksOpenOnlyBallots checks that /start with a payload, which a
@@ -36,12 +35,7 @@ func TestDeepLinksOpenOnlyBallots(t *testing.T) {
 				h.say("alice", "", "/synthese vote quorum 50 %")
 			}
 			before := h.snapshot()
-			ev := bot.Event{Platform: consultation.Console, From: bot.User{ID: "bob", Username: "bob", Name: "bob"}, Text: "/start " + tc.payload}
-			ev.Chat = bot.Chat{ID: "main", Title: "main"}
-			if tc.chat == "dm" {
-				ev.Chat = bot.Chat{ID: "dm:bob", Private: true}
-			}
-			replies := h.bot.Handle(context.Background(), ev)
+			replies := h.handle("bob", tc.chat, bot.Event{Text: "/start " + tc.payload})
 			if len(replies) != 1 || !strings.Contains(replies[0].Text.String(), tc.want) {
 				t.Fatalf("replies = %+v; want one containing %q", replies, tc.want)
 			}
@@ -84,12 +78,11 @@ func TestBallotEditedOnlyWhereSeenAlone(t *testing.T) {
 			h := newHarness(t, "en")
 			h.setup()
 			h.say("alice", "", "/poll open")
-			ev := bot.Event{Platform: consultation.Console, From: bot.User{ID: "bob", Username: "bob", Name: "bob"}, Data: tc.data, Ephemeral: tc.ephemeral}
-			ev.Chat = bot.Chat{ID: "main", Title: "main"}
+			chat := ""
 			if tc.private {
-				ev.Chat = bot.Chat{ID: "dm:bob", Private: true}
+				chat = "dm"
 			}
-			replies := h.bot.Handle(context.Background(), ev)
+			replies := h.handle("bob", chat, bot.Event{Data: tc.data, Ephemeral: tc.ephemeral})
 			if len(replies) != 1 || !strings.Contains(replies[0].Text.String(), "Your ballot") {
 				t.Fatalf("replies = %+v; want bob's ballot", replies)
 			}
