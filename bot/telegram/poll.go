@@ -222,6 +222,10 @@ type sendQueue struct {
 // nothing does. It waits while too many calls are queued across chats,
 // which holds back the handling of further updates.
 func (a *Adapter) queue(ctx context.Context, o outgoing) {
+	// The chat's bound is checked before waiting for room across chats,
+	// so that a reply to a chat too far behind is dropped at once rather
+	// than hold up handling; it is checked again by nothing, so replies
+	// queued at once for one chat may pass it by a few.
 	a.queuesMu.Lock()
 	n := 0
 	if q := a.queues[o.queue]; q != nil {
