@@ -116,12 +116,12 @@ func rateData(cid int64, round, n int, axis consultation.Axis, v int) string {
 }
 
 func voteButtons(l Lang, cid int64) [][]Button {
-	id := strconv.FormatInt(cid, 10)
-	return [][]Button{{
-		{Label: l.T("button.yes"), Data: "v_" + id + "_y"},
-		{Label: l.T("button.no"), Data: "v_" + id + "_n"},
-		{Label: l.T("button.abstain"), Data: "v_" + id + "_a"},
-	}}
+	return [][]Button{{voteButton(l, cid, consultation.Yes), voteButton(l, cid, consultation.No), voteButton(l, cid, consultation.Abstain)}}
+}
+
+// voteButton is the button that votes choice on consultation cid.
+func voteButton(l Lang, cid int64, choice consultation.Choice) Button {
+	return Button{Label: l.T("button." + string(choice)), Data: "v_" + strconv.FormatInt(cid, 10) + "_" + string(choice)[:1]}
 }
 
 var errForged = consultation.Errorf(consultation.EINVALID, "bad_button", "this button is not valid")

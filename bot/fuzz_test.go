@@ -53,7 +53,7 @@ func FuzzParsePress(f *testing.F) {
 		case 'r':
 			again = rateData(p.Consultation, p.Round, p.Proposal, p.Axis, p.Value)
 		case 'v':
-			again = voteButtons(French, p.Consultation)[0][map[string]int{"yes": 0, "no": 1, "abstain": 2}[string(p.Choice)]].Data
+			again = voteButton(French, p.Consultation, p.Choice).Data
 		default:
 			t.Fatalf("ParsePress(%q) kind %q", data, p.Kind)
 		}

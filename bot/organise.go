@@ -492,12 +492,9 @@ func (b *Bot) vote(r *request) ([]Reply, error) {
 	var rows [][]Button
 	for _, c := range cs {
 		t.Line("• " + c.Title)
-		for _, b := range voteButtons(r.lang, c.ID)[0] {
-			if p, ok := ParsePress(b.Data); ok && p.Choice == choice {
-				b.Label += " — " + clip(c.Title, 24)
-				rows = append(rows, []Button{b})
-			}
-		}
+		b := voteButton(r.lang, c.ID, choice)
+		b.Label += " — " + clip(c.Title, 24)
+		rows = append(rows, []Button{b})
 	}
 	return []Reply{{To: Private, Text: t, Buttons: rows}}, nil
 }
