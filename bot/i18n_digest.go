@@ -1,8 +1,10 @@
 package bot
 
+import "maps"
+
 // Messages of scheduled digests: key → {French, English}.
 func init() {
-	for k, v := range map[string][2]string{
+	maps.Copy(catalog, map[string][2]string{
 		"usage.digest": {"Exemples : /resume · organisateurs : /resume programme 0 18 * * FRI (le vendredi à 18 h, fuseau du groupe) ou @weekly",
 			"Examples: /digest · organisers: /digest schedule 0 18 * * FRI (Fridays at 18:00, the group's time zone) or @weekly"},
 		"digest.schedule":  {"📅 Résumé automatique : « %s » (fuseau %s). Prochain envoi : %s.", "📅 Automatic digest: “%s” (time zone %s). Next: %s."},
@@ -14,8 +16,6 @@ func init() {
 			"A digest goes out at most once a day; this schedule would send more. For example: /digest schedule 0 18 * * FRI"},
 		"err.schedule_tz": {"Pas de CRON_TZ= ni TZ= dans l'horaire : le fuseau horaire du groupe est toujours utilisé. Par exemple : /resume programme 0 18 * * FRI",
 			"No CRON_TZ= or TZ= in the schedule: the group's time zone is always used. For example: /digest schedule 0 18 * * FRI"},
-	} {
-		catalog[k] = v
-	}
+	})
 	errWithArgs["bad_schedule"] = true
 }

@@ -1,5 +1,7 @@
 package bot
 
+import "maps"
+
 // errWithArgs lists the error keys whose message takes the error's
 // arguments.
 var errWithArgs = map[string]bool{
@@ -16,7 +18,7 @@ var errWithArgs = map[string]bool{
 // Messages of invitations, account links, supporters, the first admin and
 // exports: key → {French, English}.
 func init() {
-	for k, v := range map[string][2]string{
+	maps.Copy(catalog, map[string][2]string{
 		"help.invite":  {"[nombre] [membre|sympathisant] : codes d'invitation à usage unique (en privé)", "[count] [member|supporter]: one-time invite codes (in private)"},
 		"help.join":    {"<code> ou <n° d'adhérent·e> : devenir membre vérifié·e avec un code d'invitation, ou réclamer votre numéro d'adhérent·e pour qu'un·e organisateur·rice le confirme (en privé)", "<code> or <membership number>: become a verified member with an invite code, or claim your membership number for an organiser to confirm (in private)"},
 		"help.link":    {"relier vos comptes Telegram et Discord : un code à renvoyer depuis l'autre compte", "link your Telegram and Discord accounts: a code to send from the other account"},
@@ -84,7 +86,5 @@ func init() {
 		"err.not_linked":         {"Ce compte n'est relié à aucun autre : rien à détacher.", "This account is not linked to any other: nothing to detach."},
 		"err.admin_exists":       {"Cette installation a déjà un·e admin : demandez-lui un rôle avec /role.", "This installation already has an admin: ask them for a role with /role."},
 		"err.supporter_no_vote":  {"Les sympathisant·es peuvent envoyer des idées mais pas noter ni voter. Pour voter, demandez à un·e organisateur·rice de vous faire membre.", "Supporters may send ideas but not rate or vote. To vote, ask an organiser to make you a member."},
-	} {
-		catalog[k] = v
-	}
+	})
 }

@@ -1,8 +1,10 @@
 package bot
 
+import "maps"
+
 // Messages of scheduled evaluations and reminders: key → {French, English}.
 func init() {
-	for k, v := range map[string][2]string{
+	maps.Copy(catalog, map[string][2]string{
 		"help.mute":   {"ne plus recevoir de rappels en privé", "stop private reminders"},
 		"help.unmute": {"recevoir à nouveau les rappels", "get reminders again"},
 
@@ -27,7 +29,5 @@ func init() {
 		"mute.off": {"🔔 Vous recevrez à nouveau les rappels.", "🔔 You will get reminders again."},
 
 		"calendar.planned": {"prévue le %s", "planned %s"},
-	} {
-		catalog[k] = v
-	}
+	})
 }

@@ -1,9 +1,11 @@
 package bot
 
+import "maps"
+
 // Messages of near-duplicate checks, supports and grouping suggestions:
 // key → {French, English}.
 func init() {
-	for k, v := range map[string][2]string{
+	maps.Copy(catalog, map[string][2]string{
 		"help.support":  {"<n> : soutenir l'idée d'un·e autre membre", "<n>: support another member's idea"},
 		"help.suggest":  {"regroupements suggérés d'idées proches", "suggested groups of similar ideas"},
 		"usage.support": {"Exemple : /soutenir 12 (le numéro de l'idée)", "Example: /support 12 (the idea's number)"},
@@ -40,7 +42,5 @@ func init() {
 		"err.own_idea":             {"Vous ne pouvez pas soutenir votre propre idée.", "You cannot support your own idea."},
 		"err.already_supported":    {"Vous soutenez déjà cette idée.", "You already support this idea."},
 		"err.not_in_suggestion":    {"Cette idée n'est plus dans cette suggestion.", "This idea is no longer in this suggestion."},
-	} {
-		catalog[k] = v
-	}
+	})
 }
