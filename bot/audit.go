@@ -16,35 +16,32 @@ import (
 // auditAction names an action in l.
 func auditAction(l Lang, action string) string { return l.named("action."+action, action) }
 
+// fixedDetails are the details the domain records in fixed words, by the
+// catalog key that says them.
+var fixedDetails = map[string]string{
+	"admin (configured)":     "audit.admin_configured",
+	"admin (setup code)":     "audit.admin_setup",
+	"invite":                 "audit.by_invite",
+	"supporters vote":        "audit.supporters_vote",
+	"supporters do not vote": "audit.supporters_no_vote",
+}
+
 // auditDetail renders an entry's detail in l, times in loc.
 func auditDetail(l Lang, e *consultation.AuditEntry, loc *time.Location) string {
 	d := e.Detail
+	if key, ok := fixedDetails[d]; ok {
+		return l.T(key)
+	}
 	switch e.Action {
 	case consultation.ActRole:
-		switch d {
-		case "admin (configured)":
-			return l.T("audit.admin_configured")
-		case "admin (setup code)":
-			return l.T("audit.admin_setup")
-		}
 		return roleName(l, d)
 	case consultation.ActInvite:
 		if n, r, ok := strings.Cut(d, " × "); ok {
 			return n + " × " + roleName(l, r)
 		}
 	case consultation.ActVerify:
-		if d == "invite" {
-			return l.T("audit.by_invite")
-		}
 		if n, ok := strings.CutPrefix(d, "roster "); ok {
 			return l.T("audit.by_roster", n)
-		}
-	case consultation.ActSupporters:
-		switch d {
-		case "supporters vote":
-			return l.T("audit.supporters_vote")
-		case "supporters do not vote":
-			return l.T("audit.supporters_no_vote")
 		}
 	case consultation.ActRosterImport:
 		var added, updated, same int
